@@ -1,0 +1,1 @@
+"""Custom actions of the post-sale bot (run with `rasa run actions`)."""

@@ -1,0 +1,71 @@
+"""Exchange/return answers and the claim summary handed to agents.
+
+An open claim or mediation means Mercado Libre is already arbitrating: the bot must not argue
+or promise anything, so it points to the open case and hands the conversation to a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+from actions import phrases
+from actions.answer import COMPLAINT, Answer, HandoffRequest
+from actions.order import OrderContext
+from meli import MeliClient, MeliNotFound
+
+
+async def claims_of(client: MeliClient, ctx: OrderContext) -> List[Dict[str, Any]]:
+    if ctx.pack_id:
+        return await client.search_claims(pack_id=ctx.pack_id)
+    return await client.search_claims(order_id=ctx.order_id)
+
+
+def claim_summary(claim: Dict[str, Any]) -> Dict[str, Any]:
+    """The fields an agent needs to act before the claim's deadline."""
+    return {
+        "id": claim.get("id"),
+        "type": claim.get("type"),
+        "stage": claim.get("stage"),
+        "status": claim.get("status"),
+        "reason_id": claim.get("reason_id"),
+        "resource": claim.get("resource"),
+        "resource_id": claim.get("resource_id"),
+        "date_created": claim.get("date_created"),
+        "due_dates": [
+            a.get("due_date")
+            for p in claim.get("players") or []
+            for a in p.get("available_actions") or []
+            if a.get("due_date")
+        ],
+    }
+
+
+async def _returns(client: MeliClient, claim_id: Any) -> Optional[Dict[str, Any]]:
+    try:
+        body = await client.get_returns(claim_id)
+    except MeliNotFound:
+        return None
+    if isinstance(body, list):
+        return body[0] if body else None
+    return body
+
+
+async def answer_return_or_exchange(client: MeliClient, ctx: OrderContext, lang: str) -> Answer:
+    answer = Answer()
+    open_claims = [c for c in await claims_of(client, ctx) if c.get("status") == "opened"]
+    returns = await asyncio.gather(*(_returns(client, c.get("id")) for c in open_claims))
+    for claim, ret in zip(open_claims, returns):
+        if ret:
+            answer.say("utter_return_in_progress",
+                       return_status_text=phrases.return_status(ret.get("status"), lang))
+            return answer
+    if open_claims:
+        answer.say("utter_handoff_case_open")
+        answer.handoff = HandoffRequest("open_claim", COMPLAINT, claim=claim_summary(open_claims[0]))
+        return answer
+    request = ctx.main.get("order_request") or {}
+    kind = "change" if request.get("change") else "return" if request.get("return") else None
+    if kind:
+        return answer.say("utter_return_requested", request_kind=phrases.word(kind, lang))
+    return answer.say("utter_return_how_to", items=ctx.titles)

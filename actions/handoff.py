@@ -1,0 +1,189 @@
+"""Handoff to a person: build the ticket an agent needs, deliver it, pause the bot.
+
+The agent sees what the seed journey promises: the message origin, the interaction type
+(Help/Complaint), the reason, the order data and purchased products, and the transcript, so
+nobody has to ask the buyer again. Destinations come from the `handoff` section of
+endpoints.yml (JSON-lines file and/or HTTP webhook); environment variables override them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import httpx
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+
+from actions.answer import COMPLAINT, HELP, HandoffRequest
+from actions.claim import claim_summary, claims_of
+from actions.order import OrderContext, load_order_context
+from meli import MeliClient, MeliError
+
+logger = logging.getLogger(__name__)
+
+COMPLAINT_INTENTS = {
+    "complaint_not_received",
+    "complaint_damaged",
+    "complaint_not_as_described",
+    "complaint_no_refund",
+    "complaint_warranty",
+}
+ORIGINS = {"mercadolibre": "Mercado Libre", "rest": "REST", "cmdline": "shell", "inbox": "inbox"}
+_file_lock = asyncio.Lock()
+
+
+def load_destinations() -> Dict[str, Any]:
+    """The `handoff` section of endpoints.yml, with HANDOFF_* environment overrides."""
+    path = Path(os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
+    config: Dict[str, Any] = {}
+    if path.exists():
+        config = dict((yaml.safe_load(path.read_text()) or {}).get("handoff") or {})
+    for key in ("jsonl_path", "webhook_url", "webhook_secret"):
+        env = os.environ.get(f"HANDOFF_{key.upper()}")
+        if env is not None:
+            config[key] = env or None
+    return config
+
+
+def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
+    lines = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            lines.append(
+                {
+                    "from": "buyer" if event["event"] == "user" else "bot",
+                    "text": event["text"],
+                    "at": _iso(event.get("timestamp")),
+                }
+            )
+    return lines
+
+
+def order_data(ctx: OrderContext) -> Dict[str, Any]:
+    return {
+        "order_id": ctx.order_id,
+        "pack_id": ctx.pack_id,
+        "order_ids": [str(o.get("id")) for o in ctx.orders],
+        "site_id": ctx.site_id,
+        "status": ctx.main.get("status"),
+        "date_created": ctx.main.get("date_created"),
+        "total_amount": sum(float(o.get("total_amount") or 0) for o in ctx.orders),
+        "currency_id": ctx.currency,
+        "payments": [
+            {
+                "status": p.get("status"),
+                "status_detail": p.get("status_detail"),
+                "method": p.get("payment_method_id"),
+                "installments": p.get("installments"),
+                "amount": p.get("transaction_amount"),
+                "refunded": p.get("transaction_amount_refunded"),
+            }
+            for p in ctx.payments
+        ],
+        "shipment_id": ctx.shipment_id,
+        "cancel_detail": ctx.main.get("cancel_detail"),
+    }
+
+
+async def build_ticket(
+    tracker: Tracker, request: HandoffRequest, client: Optional[MeliClient]
+) -> Dict[str, Any]:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    channel = tracker.get_latest_input_channel() or "rest"
+    ticket: Dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "created_at": datetime.now(timezone.utc).isoformat(),
+        "conversation_id": tracker.sender_id,
+        "origin": ORIGINS.get(channel, channel),
+        "channel": channel,
+        "interaction_type": request.interaction_type,
+        "reason": request.reason,
+        "intent": intent,
+        "language": tracker.get_slot("language"),
+        "order": None,
+        "products": [],
+        "claim": request.claim,
+        "error": request.error,
+        "transcript": transcript(tracker),
+    }
+    order_id, pack_id = tracker.get_slot("order_id"), tracker.get_slot("pack_id")
+    if client and (order_id or pack_id) and request.reason != "backend_error":
+        try:
+            ctx = await load_order_context(client, order_id=order_id, pack_id=pack_id)
+            ticket["order"] = order_data(ctx)
+            ticket["products"] = ctx.products
+            if ticket["claim"] is None and request.interaction_type == COMPLAINT:
+                open_claims = [c for c in await claims_of(client, ctx) if c.get("status") == "opened"]
+                if open_claims:
+                    ticket["claim"] = claim_summary(open_claims[0])
+        except MeliError as err:
+            ticket["error"] = err.as_dict()
+    if ticket["order"] is None and (order_id or pack_id):
+        ticket["order"] = {"order_id": order_id, "pack_id": pack_id}
+    return ticket
+
+
+async def deliver(ticket: Dict[str, Any], destinations: Optional[Dict[str, Any]] = None) -> List[str]:
+    """Send the ticket to every configured destination; returns the ones that took it."""
+    destinations = destinations if destinations is not None else load_destinations()
+    delivered = []
+    if destinations.get("jsonl_path"):
+        path = Path(destinations["jsonl_path"])
+        try:
+            async with _file_lock:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(ticket, ensure_ascii=False) + "\n")
+            delivered.append("jsonl")
+        except OSError as exc:
+            logger.error("handoff ticket %s not written to %s: %s", ticket["id"], path, exc)
+    if destinations.get("webhook_url"):
+        body = json.dumps(ticket, ensure_ascii=False).encode()
+        headers = {"content-type": "application/json"}
+        if destinations.get("webhook_secret"):
+            digest = hmac.new(destinations["webhook_secret"].encode(), body, hashlib.sha256)
+            headers["x-signature-sha256"] = digest.hexdigest()
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                response = await http.post(destinations["webhook_url"], content=body, headers=headers)
+                response.raise_for_status()
+            delivered.append("webhook")
+        except httpx.HTTPError as exc:
+            logger.error("handoff ticket %s not accepted by webhook: %s", ticket["id"], exc)
+    if not delivered:
+        logger.error("handoff ticket %s reached no destination", ticket["id"])
+    return delivered
+
+
+def request_for_intent(intent: Optional[str]) -> HandoffRequest:
+    if intent in COMPLAINT_INTENTS:
+        return HandoffRequest(intent or "complaint", COMPLAINT)
+    return HandoffRequest("request_human", HELP)
+
+
+async def hand_off(
+    tracker: Tracker, request: HandoffRequest, client: Optional[MeliClient]
+) -> List[EventType]:
+    ticket = await build_ticket(tracker, request, client)
+    targets = await deliver(ticket)
+    logger.info(
+        "handoff %s conversation=%s type=%s reason=%s delivered=%s",
+        ticket["id"], tracker.sender_id, request.interaction_type, request.reason, targets,
+    )
+    return [SlotSet("handoff_ticket", ticket["id"]), ConversationPaused()]
+
+
+def _iso(timestamp: Any) -> Optional[str]:
+    if isinstance(timestamp, (int, float)):
+        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+    return None

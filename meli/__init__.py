@@ -1,0 +1,22 @@
+"""The one Mercado Libre API client shared by actions and connectors."""
+
+from meli.client import MeliClient, client_from_env
+from meli.errors import (
+    MeliAuthError,
+    MeliError,
+    MeliNotFound,
+    MeliRateLimited,
+    MeliServerError,
+    MeliUnavailable,
+)
+
+__all__ = [
+    "MeliAuthError",
+    "MeliClient",
+    "MeliError",
+    "MeliNotFound",
+    "MeliRateLimited",
+    "MeliServerError",
+    "MeliUnavailable",
+    "client_from_env",
+]

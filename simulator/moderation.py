@@ -1,0 +1,42 @@
+"""A small stand-in for Mercado Libre's automatic message moderation (reference §2.3, §8).
+
+Only the obvious cases are caught (contact data, shortened or social links, Mercado Pago links),
+which is enough to exercise the bot's "reply came back moderated" path; `/_sim/moderate_next`
+forces any other reason, e.g. AUTOMATIC_MESSAGE.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("PERSONAL_DATA", re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+?\d[\s().-]?){8,}")),
+    ("LINK_SHORT_URL", re.compile(r"\b(?:bit\.ly|bl\.ink|tinyurl\.com|t2m\.io|rebrand\.ly|polr\.|yourls\.)",
+                                  re.IGNORECASE)),
+    ("SOCIAL_NETWORK_LINK", re.compile(r"\b(?:facebook\.com|instagram\.com|wa\.me|whatsapp|t\.me/|tiktok\.com)",
+                                       re.IGNORECASE)),
+    ("LINK_MERCADOPAGO", re.compile(r"mercadopago\.com", re.IGNORECASE)),
+    ("ML_LINKS_PAYPAL", re.compile(r"paypal\.(?:com|me)", re.IGNORECASE)),
+)
+
+_EMOJI_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2300, 0x23FF), (0x2B00, 0x2BFF), (0xFE0F, 0xFE0F), (0x200D, 0x200D),
+)
+
+
+def moderation_reason(text: str) -> str | None:
+    """The `moderation.reason` the text would be rejected with, if any."""
+    for reason, pattern in _RULES:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def _supported(char: str) -> bool:
+    code = ord(char)
+    return code <= 0xFF or any(low <= code <= high for low, high in _EMOJI_RANGES)
+
+
+def has_unsupported_chars(text: str) -> bool:
+    """True when the text leaves ISO-8859-1 plus emoji (the API answers 400 then)."""
+    return not all(_supported(c) for c in text)

@@ -1,0 +1,98 @@
+"""Everything the simulator mutates at run time, in one object that `/_sim/reset` restores.
+
+Holding it in one place (instead of module globals) lets each test build an isolated app.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import deque
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from simulator.constants import (
+    ACCESS_TOKEN,
+    APP_ID,
+    REFRESH_TOKEN,
+    SELLER_ID,
+    TOKEN_SCOPE,
+    TOKEN_TTL_SECONDS,
+)
+from simulator.faults import Fault, parse_fault
+from simulator.seed import World, build_world
+from simulator.sites import utc_now, utc_z
+
+MAX_LOGGED_REQUESTS = 5000
+
+
+class SimState:
+    """Seed data plus tokens, faults, the request log and forced moderation outcomes."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self._fixed_now = now
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seed: fresh data, original tokens, no faults, empty log."""
+        self.world: World = build_world(self._fixed_now)
+        self.faults: list[Fault] = []
+        self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
+        self.access_tokens: set[str] = {ACCESS_TOKEN}
+        self.refresh_token: str = REFRESH_TOKEN
+        self.used_codes: set[str] = set()
+        self.forced_moderation: list[str] = []
+        self._fault_seq = 0
+
+    # -- tokens -------------------------------------------------------------------------------
+    def token_valid(self, token: str) -> bool:
+        return token in self.access_tokens
+
+    def expire_access_tokens(self) -> None:
+        """Simulate every access token expiring at once (the refresh token stays valid)."""
+        self.access_tokens.clear()
+
+    def issue_tokens(self) -> dict[str, Any]:
+        """New access + refresh token; the previous refresh token stops working (single use)."""
+        stamp = utc_now().strftime("%m%d%H")
+        access = f"APP_USR-{APP_ID}-{stamp}-{secrets.token_hex(16)}-{SELLER_ID}"
+        self.refresh_token = f"TG-{secrets.token_hex(12)}-{SELLER_ID}"
+        self.access_tokens.add(access)
+        return {"access_token": access, "token_type": "bearer", "expires_in": TOKEN_TTL_SECONDS,
+                "scope": TOKEN_SCOPE, "user_id": SELLER_ID, "refresh_token": self.refresh_token}
+
+    # -- faults -------------------------------------------------------------------------------
+    def add_fault(self, payload: Any) -> Fault:
+        self._fault_seq += 1
+        fault = parse_fault(self._fault_seq, payload)
+        self.faults.append(fault)
+        return fault
+
+    def remove_fault(self, fault_id: int) -> bool:
+        before = len(self.faults)
+        self.faults = [f for f in self.faults if f.fault_id != fault_id]
+        return len(self.faults) != before
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """The first matching fault, counted as used (and dropped once its `times` run out)."""
+        for fault in self.faults:
+            if fault.matches(method, path):
+                fault.consume()
+                if fault.exhausted:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    # -- request log --------------------------------------------------------------------------
+    def log_request(self, method: str, path: str, query: dict[str, str], status: int) -> None:
+        self.requests.append({"method": method, "path": path, "query": query, "status": status,
+                              "ts": utc_z(utc_now())})
+
+
+STATE: web.AppKey[SimState] = web.AppKey("sim_state", SimState)
+
+
+def get_state(request: web.Request) -> SimState:
+    """The simulator state of the app serving `request`."""
+    return request.app[STATE]

@@ -1,0 +1,122 @@
+"""Shared fixtures: a real simulator over loopback HTTP and a client pointed at it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, AsyncIterator, Dict, List, Optional
+
+import httpx
+import pytest
+import yaml
+from aiohttp.test_utils import TestServer
+from rasa_sdk import Tracker
+
+from actions.api import set_client
+from meli import MeliClient
+from simulator import ACCESS_TOKEN, create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+try:  # Rasa's Sanic apps refuse to start twice in one process unless in test mode.
+    from sanic import Sanic
+
+    Sanic.test_mode = True
+except ImportError:  # pragma: no cover
+    pass
+
+
+class Simulator:
+    """Handle on a running simulator: base URL plus its admin API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.admin = httpx.AsyncClient(base_url=base_url, timeout=10)
+
+    async def fault(self, path: str, status: Optional[int] = None, latency_ms: int = 0,
+                    times: Optional[int] = None, **extra: Any) -> None:
+        body = {"path": path, "latency_ms": latency_ms, "times": times, **extra}
+        if status is not None:
+            body["status"] = status
+        response = await self.admin.post("/_sim/faults", json=body)
+        response.raise_for_status()
+
+    async def requests(self) -> List[Dict[str, Any]]:
+        return (await self.admin.get("/_sim/requests")).json()
+
+    async def reset(self) -> None:
+        (await self.admin.post("/_sim/reset")).raise_for_status()
+
+
+@pytest.fixture
+async def simulator() -> AsyncIterator[Simulator]:
+    server = TestServer(create_app(), host="127.0.0.1")
+    await server.start_server()
+    sim = Simulator(str(server.make_url("")).rstrip("/"))
+    try:
+        yield sim
+    finally:
+        await sim.admin.aclose()
+        await server.close()
+
+
+@pytest.fixture
+async def meli(simulator: Simulator) -> AsyncIterator[MeliClient]:
+    async def no_sleep(_: float) -> None:
+        return None
+
+    client = MeliClient(simulator.base_url, ACCESS_TOKEN, timeout=2, max_retries=2, sleep=no_sleep)
+    set_client(client)
+    try:
+        yield client
+    finally:
+        set_client(None)
+        await client.aclose()
+
+
+@pytest.fixture
+def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Handoff tickets go to a temporary JSON-lines file; returns a reader."""
+    path = tmp_path / "handoffs.jsonl"
+    monkeypatch.setenv("HANDOFF_JSONL_PATH", str(path))
+    monkeypatch.setenv("HANDOFF_WEBHOOK_URL", "")
+
+    def read() -> List[Dict[str, Any]]:
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_tracker(
+    text: str = "",
+    intent: str = "order_status",
+    slots: Optional[Dict[str, Any]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    history: Optional[List[Dict[str, Any]]] = None,
+    channel: str = "rest",
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "metadata": metadata or {},
+    }
+    events = list(history or []) + [
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
+         "timestamp": 1_700_000_000.0}
+    ]
+    all_slots = {"language": "pt", "order_id": None, "pack_id": None, "order_number": None,
+                 "help_topic": None, "requested_slot": None, "handoff_ticket": None}
+    all_slots.update(slots or {})
+    return Tracker("buyer-1", all_slots, latest, events, False, None, {}, "action_listen")
+
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
