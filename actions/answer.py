@@ -7,7 +7,7 @@ a tracker; the Rasa action turns an Answer into dispatcher messages and events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 HELP = "Help"
 COMPLAINT = "Complaint"
@@ -16,26 +16,26 @@ COMPLAINT = "Complaint"
 @dataclass
 class Reply:
     response: str
-    values: Dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class HandoffRequest:
     reason: str
     interaction_type: str = HELP
-    claim: Optional[Dict[str, Any]] = None
-    error: Optional[Dict[str, Any]] = None
+    claim: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
 
 
 @dataclass
 class Answer:
-    replies: List[Reply] = field(default_factory=list)
-    handoff: Optional[HandoffRequest] = None
+    replies: list[Reply] = field(default_factory=list)
+    handoff: HandoffRequest | None = None
 
-    def say(self, response: str, **values: Any) -> "Answer":
+    def say(self, response: str, **values: Any) -> Answer:
         self.replies.append(Reply(response, values))
         return self
 
     @property
-    def responses(self) -> List[str]:
+    def responses(self) -> list[str]:
         return [r.response for r in self.replies]

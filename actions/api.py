@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from meli import MeliClient, client_from_env
 
-_client: Optional[MeliClient] = None
+_client: MeliClient | None = None
 
 
 def get_client() -> MeliClient:
@@ -16,7 +14,7 @@ def get_client() -> MeliClient:
     return _client
 
 
-def set_client(client: Optional[MeliClient]) -> None:
+def set_client(client: MeliClient | None) -> None:
     """Tests point the actions at their own simulator instance."""
     global _client
     _client = client

@@ -7,7 +7,7 @@ or promise anything, so it points to the open case and hands the conversation to
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from actions import phrases
 from actions.answer import COMPLAINT, Answer, HandoffRequest
@@ -15,13 +15,13 @@ from actions.order import OrderContext
 from meli import MeliClient, MeliNotFound
 
 
-async def claims_of(client: MeliClient, ctx: OrderContext) -> List[Dict[str, Any]]:
+async def claims_of(client: MeliClient, ctx: OrderContext) -> list[dict[str, Any]]:
     if ctx.pack_id:
         return await client.search_claims(pack_id=ctx.pack_id)
     return await client.search_claims(order_id=ctx.order_id)
 
 
-def claim_summary(claim: Dict[str, Any]) -> Dict[str, Any]:
+def claim_summary(claim: dict[str, Any]) -> dict[str, Any]:
     """The fields an agent needs to act before the claim's deadline."""
     return {
         "id": claim.get("id"),
@@ -41,7 +41,7 @@ def claim_summary(claim: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-async def _returns(client: MeliClient, claim_id: Any) -> Optional[Dict[str, Any]]:
+async def _returns(client: MeliClient, claim_id: Any) -> dict[str, Any] | None:
     try:
         body = await client.get_returns(claim_id)
     except MeliNotFound:
@@ -55,11 +55,10 @@ async def answer_return_or_exchange(client: MeliClient, ctx: OrderContext, lang:
     answer = Answer()
     open_claims = [c for c in await claims_of(client, ctx) if c.get("status") == "opened"]
     returns = await asyncio.gather(*(_returns(client, c.get("id")) for c in open_claims))
-    for claim, ret in zip(open_claims, returns):
-        if ret:
-            answer.say("utter_return_in_progress",
-                       return_status_text=phrases.return_status(ret.get("status"), lang))
-            return answer
+    in_progress = next((r for r in returns if r), None)
+    if in_progress:
+        return answer.say("utter_return_in_progress",
+                          return_status_text=phrases.return_status(in_progress.get("status"), lang))
     if open_claims:
         answer.say("utter_handoff_case_open")
         answer.handoff = HandoffRequest("open_claim", COMPLAINT, claim=claim_summary(open_claims[0]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,12 +13,12 @@ from actions.handoff import COMPLAINT_INTENTS, hand_off, request_for_intent
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         request = request_for_intent(intent)
         complaint = intent in COMPLAINT_INTENTS
@@ -33,12 +31,12 @@ class ActionHandoff(Action):
 class ActionFallback(Action):
     """First low-confidence message: ask to rephrase. Second in a row: a person takes over."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         user_turns = [e for e in tracker.events if e.get("event") == "user"]
         previous = user_turns[-2] if len(user_turns) >= 2 else None
         previous_intent = ((previous or {}).get("parse_data") or {}).get("intent") or {}

@@ -17,7 +17,7 @@ import os
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 import yaml
@@ -42,10 +42,10 @@ ORIGINS = {"mercadolibre": "Mercado Libre", "rest": "REST", "cmdline": "shell", 
 _file_lock = asyncio.Lock()
 
 
-def load_destinations() -> Dict[str, Any]:
+def load_destinations() -> dict[str, Any]:
     """The `handoff` section of endpoints.yml, with HANDOFF_* environment overrides."""
     path = Path(os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
-    config: Dict[str, Any] = {}
+    config: dict[str, Any] = {}
     if path.exists():
         config = dict((yaml.safe_load(path.read_text()) or {}).get("handoff") or {})
     for key in ("jsonl_path", "webhook_url", "webhook_secret"):
@@ -55,7 +55,7 @@ def load_destinations() -> Dict[str, Any]:
     return config
 
 
-def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
+def transcript(tracker: Tracker) -> list[dict[str, Any]]:
     lines = []
     for event in tracker.events:
         if event.get("event") in ("user", "bot") and event.get("text"):
@@ -69,7 +69,7 @@ def transcript(tracker: Tracker) -> List[Dict[str, Any]]:
     return lines
 
 
-def order_data(ctx: OrderContext) -> Dict[str, Any]:
+def order_data(ctx: OrderContext) -> dict[str, Any]:
     return {
         "order_id": ctx.order_id,
         "pack_id": ctx.pack_id,
@@ -96,11 +96,11 @@ def order_data(ctx: OrderContext) -> Dict[str, Any]:
 
 
 async def build_ticket(
-    tracker: Tracker, request: HandoffRequest, client: Optional[MeliClient]
-) -> Dict[str, Any]:
+    tracker: Tracker, request: HandoffRequest, client: MeliClient | None
+) -> dict[str, Any]:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     channel = tracker.get_latest_input_channel() or "rest"
-    ticket: Dict[str, Any] = {
+    ticket: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "created_at": datetime.now(timezone.utc).isoformat(),
         "conversation_id": tracker.sender_id,
@@ -133,7 +133,7 @@ async def build_ticket(
     return ticket
 
 
-async def deliver(ticket: Dict[str, Any], destinations: Optional[Dict[str, Any]] = None) -> List[str]:
+async def deliver(ticket: dict[str, Any], destinations: dict[str, Any] | None = None) -> list[str]:
     """Send the ticket to every configured destination; returns the ones that took it."""
     destinations = destinations if destinations is not None else load_destinations()
     delivered = []
@@ -165,15 +165,15 @@ async def deliver(ticket: Dict[str, Any], destinations: Optional[Dict[str, Any]]
     return delivered
 
 
-def request_for_intent(intent: Optional[str]) -> HandoffRequest:
+def request_for_intent(intent: str | None) -> HandoffRequest:
     if intent in COMPLAINT_INTENTS:
         return HandoffRequest(intent or "complaint", COMPLAINT)
     return HandoffRequest("request_human", HELP)
 
 
 async def hand_off(
-    tracker: Tracker, request: HandoffRequest, client: Optional[MeliClient]
-) -> List[EventType]:
+    tracker: Tracker, request: HandoffRequest, client: MeliClient | None
+) -> list[EventType]:
     ticket = await build_ticket(tracker, request, client)
     targets = await deliver(ticket)
     logger.info(
@@ -183,7 +183,7 @@ async def hand_off(
     return [SlotSet("handoff_ticket", ticket["id"]), ConversationPaused()]
 
 
-def _iso(timestamp: Any) -> Optional[str]:
+def _iso(timestamp: Any) -> str | None:
     if isinstance(timestamp, (int, float)):
         return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
     return None

@@ -7,7 +7,8 @@ single "order known → answer" step; each topic's logic lives in its own module
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -28,7 +29,7 @@ from meli import MeliClient, MeliError
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[MeliClient, OrderContext, str], Awaitable[Answer]]
-HANDLERS: Dict[str, Handler] = {
+HANDLERS: dict[str, Handler] = {
     "order_status": answer_order_status,
     "delivery_time": answer_delivery_time,
     "invoice_request": answer_invoice,
@@ -55,12 +56,12 @@ async def answer_topic(
 
 
 class ActionAnswerHelp(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_help"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         topic = tracker.get_slot("help_topic") or "order_status"
         lang = tracker.get_slot("language") or "pt"
         client = get_client()

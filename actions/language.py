@@ -13,9 +13,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -29,10 +29,10 @@ SITE_LANGUAGE = {"MLB": "pt"} | {
     )
 }
 _STRONG = "ãõçêâñ¿¡"
-Feature = Tuple[str, str]
+Feature = tuple[str, str]
 
 
-def site_language(site_id: Optional[str]) -> Optional[str]:
+def site_language(site_id: str | None) -> str | None:
     """Language of a Mercado Libre site id, or None when the site is unknown."""
     if not site_id:
         return None
@@ -44,10 +44,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def features(text: str) -> List[Feature]:
+def features(text: str) -> list[Feature]:
     words = re.findall(r"[a-z]+", _fold(text))
     padded = " " + " ".join(words) + " "
-    found: List[Feature] = [("w", w) for w in words]
+    found: list[Feature] = [("w", w) for w in words]
     for n in (2, 3, 4):
         found += [("c", padded[i : i + n]) for i in range(len(padded) - n + 1)]
     found += [("s", ch) for ch in text.lower() if ch in _STRONG]
@@ -57,7 +57,7 @@ def features(text: str) -> List[Feature]:
 class LanguageModel:
     """Multinomial naive Bayes with add-half smoothing."""
 
-    def __init__(self, examples: Dict[str, Iterable[str]]) -> None:
+    def __init__(self, examples: dict[str, Iterable[str]]) -> None:
         self.counts = {lang: Counter() for lang in examples}
         for lang, texts in examples.items():
             for text in texts:
@@ -66,7 +66,7 @@ class LanguageModel:
         self.size = max(len(vocabulary), 1)
         self.totals = {lang: sum(c.values()) for lang, c in self.counts.items()}
 
-    def scores(self, text: str) -> Dict[str, float]:
+    def scores(self, text: str) -> dict[str, float]:
         found = features(text)
         return {
             lang: sum(
@@ -75,7 +75,7 @@ class LanguageModel:
             for lang, counts in self.counts.items()
         }
 
-    def predict(self, text: str, margin: float = MARGIN) -> Optional[str]:
+    def predict(self, text: str, margin: float = MARGIN) -> str | None:
         scores = self.scores(text)
         if len(scores) < 2 or not features(text):
             return None
@@ -83,10 +83,10 @@ class LanguageModel:
         return best if scores[best] - scores[second] >= margin else None
 
 
-def read_examples(nlu_dir: Path = NLU_DIR) -> Dict[str, List[str]]:
-    examples: Dict[str, List[str]] = {}
+def read_examples(nlu_dir: Path = NLU_DIR) -> dict[str, list[str]]:
+    examples: dict[str, list[str]] = {}
     for lang in LANGUAGES:
-        texts: List[str] = []
+        texts: list[str] = []
         for path in sorted((nlu_dir / lang).glob("*.yml")):
             for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
                 for line in str(block.get("examples") or "").splitlines():
@@ -103,7 +103,7 @@ def default_model() -> LanguageModel:
     return LanguageModel(read_examples())
 
 
-def detect_language(text: Optional[str]) -> Optional[str]:
+def detect_language(text: str | None) -> str | None:
     """Guess pt or es from the buyer's text; None when the text gives no clear signal."""
     if not text or not text.strip():
         return None
@@ -111,7 +111,7 @@ def detect_language(text: Optional[str]) -> Optional[str]:
 
 
 def resolve_language(
-    site_id: Optional[str], text: Optional[str], current: Optional[str], default: str = "pt"
+    site_id: str | None, text: str | None, current: str | None, default: str = "pt"
 ) -> str:
     """Site first, then the text, then what the conversation already used."""
     return site_language(site_id) or detect_language(text) or current or default

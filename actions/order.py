@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from meli import MeliClient, MeliNotFound
 
 
 @dataclass
 class OrderContext:
-    orders: List[Dict[str, Any]]
-    pack_id: Optional[str] = None
-    shipment_id: Optional[str] = None
-    pack: Optional[Dict[str, Any]] = None
-    extras: Dict[str, Any] = field(default_factory=dict)
+    orders: list[dict[str, Any]]
+    pack_id: str | None = None
+    shipment_id: str | None = None
+    pack: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def main(self) -> Dict[str, Any]:
+    def main(self) -> dict[str, Any]:
         return self.orders[0]
 
     @property
@@ -35,15 +35,15 @@ class OrderContext:
         return self.pack_id or self.order_id
 
     @property
-    def site_id(self) -> Optional[str]:
+    def site_id(self) -> str | None:
         return (self.main.get("context") or {}).get("site")
 
     @property
-    def currency(self) -> Optional[str]:
+    def currency(self) -> str | None:
         return self.main.get("currency_id")
 
     @property
-    def products(self) -> List[Dict[str, Any]]:
+    def products(self) -> list[dict[str, Any]]:
         items = []
         for order in self.orders:
             for line in order.get("order_items") or []:
@@ -72,23 +72,23 @@ class OrderContext:
         return " + ".join(p["title"] for p in self.products if p.get("title")) or "-"
 
     @property
-    def payments(self) -> List[Dict[str, Any]]:
+    def payments(self) -> list[dict[str, Any]]:
         return [p for order in self.orders for p in order.get("payments") or []]
 
     @property
-    def statuses(self) -> List[str]:
+    def statuses(self) -> list[str]:
         return [str(o.get("status")) for o in self.orders]
 
 
 async def load_order_context(
-    client: MeliClient, order_id: Optional[str] = None, pack_id: Optional[str] = None
+    client: MeliClient, order_id: str | None = None, pack_id: str | None = None
 ) -> OrderContext:
     """Fetch the pack (when known) and every order in it.
 
     Raises MeliNotFound when neither id resolves; other MeliErrors propagate for the caller's
     honest-failure path.
     """
-    pack: Optional[Dict[str, Any]] = None
+    pack: dict[str, Any] | None = None
     if pack_id:
         pack = await client.get_pack(pack_id)
     elif order_id:
@@ -125,6 +125,6 @@ async def resolve_order_number(client: MeliClient, number: str) -> OrderContext:
         return await load_order_context(client, pack_id=number)
 
 
-def _shipment_of(order: Dict[str, Any]) -> Optional[str]:
+def _shipment_of(order: dict[str, Any]) -> str | None:
     shipping = order.get("shipping") or {}
     return str(shipping["id"]) if shipping.get("id") else None

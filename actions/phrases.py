@@ -7,11 +7,11 @@ and return statuses), dates and amounts into the words those sentences are fille
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Optional
+from typing import Any
 
 Lang = str
 
-_SHIPMENT: Dict[str, Dict[Lang, str]] = {
+_SHIPMENT: dict[str, dict[Lang, str]] = {
     "pending": {"pt": "pagamento em processamento, o envio ainda não foi gerado",
                 "es": "el pago se está procesando, el envío todavía no se generó"},
     "handling": {"pt": "pagamento aprovado, o pedido está em preparação",
@@ -24,7 +24,7 @@ _SHIPMENT: Dict[str, Dict[Lang, str]] = {
     "cancelled": {"pt": "envio cancelado", "es": "envío cancelado"},
     "to_be_agreed": {"pt": "envio a combinar com a loja", "es": "envío a acordar con la tienda"},
 }
-_SUBSTATUS: Dict[str, Dict[Lang, str]] = {
+_SUBSTATUS: dict[str, dict[Lang, str]] = {
     "in_transit": {"pt": "em trânsito", "es": "en tránsito"},
     "picked_up": {"pt": "coletado pela transportadora", "es": "retirado por el transportista"},
     "out_for_delivery": {"pt": "saiu para entrega", "es": "salió a reparto"},
@@ -42,7 +42,7 @@ _SUBSTATUS: Dict[str, Dict[Lang, str]] = {
     "ready_to_print": {"pt": "etiqueta gerada", "es": "etiqueta generada"},
     "printed": {"pt": "etiqueta impressa", "es": "etiqueta impresa"},
 }
-_PAYMENT: Dict[str, Dict[Lang, str]] = {
+_PAYMENT: dict[str, dict[Lang, str]] = {
     "approved": {"pt": "aprovado", "es": "aprobado"},
     "pending": {"pt": "pendente, aguardando a confirmação do pagamento",
                 "es": "pendiente, esperando la acreditación del pago"},
@@ -53,7 +53,7 @@ _PAYMENT: Dict[str, Dict[Lang, str]] = {
     "refunded": {"pt": "estornado", "es": "devuelto"},
     "charged_back": {"pt": "contestado no cartão", "es": "desconocido en la tarjeta"},
 }
-_PAYMENT_TYPE: Dict[str, Dict[Lang, str]] = {
+_PAYMENT_TYPE: dict[str, dict[Lang, str]] = {
     "credit_card": {"pt": "cartão de crédito", "es": "tarjeta de crédito"},
     "debit_card": {"pt": "cartão de débito", "es": "tarjeta de débito"},
     "prepaid_card": {"pt": "cartão pré-pago", "es": "tarjeta prepaga"},
@@ -63,7 +63,7 @@ _PAYMENT_TYPE: Dict[str, Dict[Lang, str]] = {
     "digital_currency": {"pt": "Mercado Crédito", "es": "Mercado Crédito"},
     "atm": {"pt": "caixa eletrônico", "es": "cajero"},
 }
-_RETURN: Dict[str, Dict[Lang, str]] = {
+_RETURN: dict[str, dict[Lang, str]] = {
     "pending": {"pt": "aguardando o envio do produto", "es": "esperando que envíes el producto"},
     "label_generated": {"pt": "etiqueta de devolução gerada, falta postar o produto",
                         "es": "etiqueta de devolución generada, falta despachar el producto"},
@@ -74,7 +74,7 @@ _RETURN: Dict[str, Dict[Lang, str]] = {
     "closed": {"pt": "devolução finalizada", "es": "devolución finalizada"},
     "expired": {"pt": "prazo da devolução expirado", "es": "venció el plazo de la devolución"},
 }
-_LOGISTIC: Dict[str, Dict[Lang, str]] = {
+_LOGISTIC: dict[str, dict[Lang, str]] = {
     "fulfillment": {"pt": "Mercado Envios Full", "es": "Mercado Envíos Full"},
     "self_service": {"pt": "Mercado Envios Flex", "es": "Mercado Envíos Flex"},
     "cross_docking": {"pt": "Mercado Envios (coleta)", "es": "Mercado Envíos (colecta)"},
@@ -82,7 +82,7 @@ _LOGISTIC: Dict[str, Dict[Lang, str]] = {
     "drop_off": {"pt": "Mercado Envios (agência)", "es": "Mercado Envíos (agencia)"},
     "custom": {"pt": "envio próprio da loja", "es": "envío propio de la tienda"},
 }
-_WORDS: Dict[str, Dict[Lang, str]] = {
+_WORDS: dict[str, dict[Lang, str]] = {
     "awaiting_payment": {"pt": "aguardando pagamento", "es": "esperando el pago"},
     "cancelled": {"pt": "pedido cancelado", "es": "compra cancelada"},
     "refunded": {"pt": "o valor já foi estornado", "es": "el dinero ya fue devuelto"},
@@ -108,17 +108,17 @@ def word(key: str, lang: Lang) -> str:
     return _WORDS[key][_lang(lang)]
 
 
-def shipment_status(status: Optional[str], substatus: Optional[str], lang: Lang) -> str:
+def shipment_status(status: str | None, substatus: str | None, lang: Lang) -> str:
     base = _pick(_SHIPMENT, status, lang) or word("unknown", lang)
     detail = _pick(_SUBSTATUS, substatus, lang)
     return f"{base} ({detail})" if detail else base
 
 
-def payment_status(status: Optional[str], lang: Lang) -> str:
+def payment_status(status: str | None, lang: Lang) -> str:
     return _pick(_PAYMENT, status, lang) or (status or word("unknown", lang))
 
 
-def payment_method(payment_type: Optional[str], method_id: Optional[str], lang: Lang) -> str:
+def payment_method(payment_type: str | None, method_id: str | None, lang: Lang) -> str:
     if method_id == "pix":
         return "Pix"
     label = _pick(_PAYMENT_TYPE, payment_type, lang) or (payment_type or "")
@@ -127,11 +127,11 @@ def payment_method(payment_type: Optional[str], method_id: Optional[str], lang: 
     return label
 
 
-def return_status(status: Optional[str], lang: Lang) -> str:
+def return_status(status: str | None, lang: Lang) -> str:
     return _pick(_RETURN, status, lang) or (status or word("unknown", lang))
 
 
-def logistic_mode(logistic: Dict[str, Any], lang: Lang) -> str:
+def logistic_mode(logistic: dict[str, Any], lang: Lang) -> str:
     label = _pick(_LOGISTIC, logistic.get("type"), lang)
     if label:
         return label
@@ -141,13 +141,13 @@ def logistic_mode(logistic: Dict[str, Any], lang: Lang) -> str:
     return _pick(_LOGISTIC, mode, lang) or word("unknown", lang)
 
 
-def date(value: Optional[str]) -> Optional[str]:
+def date(value: str | None) -> str | None:
     """ISO-8601 from the API → dd/mm/aaaa, the format both locales read."""
     parsed = parse_datetime(value)
     return parsed.strftime("%d/%m/%Y") if parsed else None
 
 
-def parse_datetime(value: Optional[str]) -> Optional[datetime]:
+def parse_datetime(value: str | None) -> datetime | None:
     if not value:
         return None
     text = str(value).strip().replace("Z", "+00:00")
@@ -162,7 +162,7 @@ def parse_datetime(value: Optional[str]) -> Optional[datetime]:
             return None
 
 
-def money(amount: Any, currency: Optional[str]) -> str:
+def money(amount: Any, currency: str | None) -> str:
     """Amounts as the buyer's locale writes them (R$ 1.234,56 / $ 1.234,56 / $1,234.56 MXN)."""
     try:
         value = float(amount)
@@ -175,10 +175,10 @@ def money(amount: Any, currency: Optional[str]) -> str:
     return f"{symbol} {text}"
 
 
-def _lang(lang: Optional[Lang]) -> Lang:
+def _lang(lang: Lang | None) -> Lang:
     return "es" if lang == "es" else "pt"
 
 
-def _pick(table: Dict[str, Dict[Lang, str]], key: Optional[str], lang: Lang) -> Optional[str]:
+def _pick(table: dict[str, dict[Lang, str]], key: str | None, lang: Lang) -> str | None:
     entry = table.get(key or "")
     return entry[_lang(lang)] if entry else None

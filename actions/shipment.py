@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any
 
 from actions import phrases
 from actions.answer import COMPLAINT, Answer, HandoffRequest
@@ -14,7 +14,7 @@ IN_FLIGHT = {"pending", "handling", "ready_to_ship", "shipped"}
 NOT_DISPATCHED = {"pending", "handling", "ready_to_ship"}
 
 
-def is_late(shipment: Dict[str, Any], lead_time: Dict[str, Any], now: Optional[datetime] = None) -> bool:
+def is_late(shipment: dict[str, Any], lead_time: dict[str, Any], now: datetime | None = None) -> bool:
     """Past the limit date and still not delivered: the buyer may cancel, a person must act."""
     if shipment.get("status") not in IN_FLIGHT:
         return False
@@ -88,19 +88,19 @@ async def answer_shipping(client: MeliClient, ctx: OrderContext, lang: str) -> A
     return answer
 
 
-async def _lead_time(client: MeliClient, shipment_id: str, shipment: Dict[str, Any]) -> Dict[str, Any]:
+async def _lead_time(client: MeliClient, shipment_id: str, shipment: dict[str, Any]) -> dict[str, Any]:
     try:
         return await client.get_lead_time(shipment_id)
     except MeliNotFound:
         return shipment.get("lead_time") or {}
 
 
-def _date(lead_time: Dict[str, Any], key: str) -> Optional[str]:
+def _date(lead_time: dict[str, Any], key: str) -> str | None:
     value = lead_time.get(key)
     return value.get("date") if isinstance(value, dict) else None
 
 
-def _cost_text(lead_time: Dict[str, Any], lang: str) -> Optional[str]:
+def _cost_text(lead_time: dict[str, Any], lang: str) -> str | None:
     cost_type = lead_time.get("cost_type")
     if cost_type == "free":
         return phrases.word("free", lang)

@@ -8,7 +8,7 @@ form asks for the number and checks it against the API before any answer uses it
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,11 +23,11 @@ from meli import MeliError, MeliNotFound
 ORDER_NUMBER = re.compile(r"(?<!\d)(\d[\d .-]{8,24}\d)(?!\d)")
 
 
-def metadata(tracker: Tracker) -> Dict[str, Any]:
+def metadata(tracker: Tracker) -> dict[str, Any]:
     return dict((tracker.latest_message or {}).get("metadata") or {})
 
 
-def find_order_number(text: Any) -> Optional[str]:
+def find_order_number(text: Any) -> str | None:
     """Order and pack ids are 10-20 digits; buyers paste them with spaces or dots."""
     if text is None:
         return None
@@ -39,12 +39,12 @@ def find_order_number(text: Any) -> Optional[str]:
 
 
 class ValidateSlotMappings(ValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_validate_slot_mappings"
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         meta = metadata(tracker)
         lang = meta.get("language") if meta.get("language") in ("pt", "es") else None
         lang = lang or resolve_language(
@@ -54,28 +54,28 @@ class ValidateSlotMappings(ValidationAction):
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         order_id = metadata(tracker).get("order_id")
         return {"order_id": str(order_id)} if order_id else {}
 
     async def extract_pack_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         pack_id = metadata(tracker).get("pack_id")
         return {"pack_id": str(pack_id)} if pack_id else {}
 
 
 class ValidateOrderForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_order_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         """Nothing to ask when the channel already told us the order."""
         if tracker.get_slot("order_id") or tracker.get_slot("pack_id"):
             return []
@@ -83,7 +83,7 @@ class ValidateOrderForm(FormValidationAction):
 
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         number = find_order_number(value)
         if not number:
             dispatcher.utter_message(response="utter_order_number_invalid")

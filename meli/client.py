@@ -12,7 +12,8 @@ import asyncio
 import logging
 import os
 import random
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -30,13 +31,13 @@ class MeliClient:
     def __init__(
         self,
         base_url: str = DEFAULT_API_URL,
-        access_token: Optional[str] = None,
+        access_token: str | None = None,
         *,
         timeout: float = 5.0,
         max_retries: int = 3,
         backoff_base: float = 0.25,
         backoff_cap: float = 4.0,
-        transport: Optional[httpx.AsyncBaseTransport] = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -55,13 +56,13 @@ class MeliClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def __aenter__(self) -> "MeliClient":
+    async def __aenter__(self) -> MeliClient:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
 
-    def backoff_delay(self, attempt: int, retry_after: Optional[float] = None) -> float:
+    def backoff_delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Full-jitter exponential backoff; a server-sent Retry-After is a floor."""
         ceiling = min(self.backoff_cap, self.backoff_base * (2**attempt))
         delay = random.uniform(ceiling / 2, ceiling)
@@ -74,10 +75,10 @@ class MeliClient:
         method: str,
         path: str,
         *,
-        params: Optional[Dict[str, Any]] = None,
+        params: dict[str, Any] | None = None,
         json: Any = None,
-        data: Optional[Dict[str, Any]] = None,
-        headers: Optional[Dict[str, str]] = None,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
         auth: bool = True,
     ) -> Any:
         """Send one logical request, retrying transient failures; returns decoded JSON."""
@@ -100,10 +101,10 @@ class MeliClient:
         self,
         method: str,
         path: str,
-        params: Optional[Dict[str, Any]],
+        params: dict[str, Any] | None,
         json: Any,
-        data: Optional[Dict[str, Any]],
-        headers: Optional[Dict[str, str]],
+        data: dict[str, Any] | None,
+        headers: dict[str, str] | None,
         auth: bool,
     ) -> Any:
         all_headers = dict(headers or {})
@@ -114,9 +115,9 @@ class MeliClient:
                 method, path, params=params, json=json, data=data, headers=all_headers
             )
         except httpx.TimeoutException as exc:
-            raise MeliUnavailable(f"timeout: {type(exc).__name__}", code="timeout", path=path)
+            raise MeliUnavailable(f"timeout: {type(exc).__name__}", code="timeout", path=path) from exc
         except httpx.TransportError as exc:
-            raise MeliUnavailable(f"transport: {type(exc).__name__}", code="unreachable", path=path)
+            raise MeliUnavailable(f"transport: {type(exc).__name__}", code="unreachable", path=path) from exc
         body = _decode(response)
         if response.is_success:
             if body is None and response.content:
@@ -127,43 +128,43 @@ class MeliClient:
         )
 
     # --- orders and packs -------------------------------------------------------------------
-    async def get_order(self, order_id: int | str) -> Dict[str, Any]:
+    async def get_order(self, order_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/orders/{order_id}")
 
-    async def get_pack(self, pack_id: int | str) -> Dict[str, Any]:
+    async def get_pack(self, pack_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/packs/{pack_id}")
 
     # --- shipments --------------------------------------------------------------------------
-    async def get_shipment(self, shipment_id: int | str) -> Dict[str, Any]:
+    async def get_shipment(self, shipment_id: int | str) -> dict[str, Any]:
         return await self.request(
             "GET", f"/shipments/{shipment_id}", headers={"x-format-new": "true"}
         )
 
-    async def get_lead_time(self, shipment_id: int | str) -> Dict[str, Any]:
+    async def get_lead_time(self, shipment_id: int | str) -> dict[str, Any]:
         return await self.request(
             "GET", f"/shipments/{shipment_id}/lead_time", headers={"x-format-new": "true"}
         )
 
-    async def get_carrier(self, shipment_id: int | str) -> Dict[str, Any]:
+    async def get_carrier(self, shipment_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/shipments/{shipment_id}/carrier")
 
     # --- invoices ---------------------------------------------------------------------------
-    async def get_fiscal_documents(self, pack_id: int | str) -> Dict[str, Any]:
+    async def get_fiscal_documents(self, pack_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/packs/{pack_id}/fiscal_documents")
 
     # --- claims and returns -----------------------------------------------------------------
     async def search_claims(
-        self, *, order_id: Optional[int | str] = None, pack_id: Optional[int | str] = None
-    ) -> List[Dict[str, Any]]:
+        self, *, order_id: int | str | None = None, pack_id: int | str | None = None
+    ) -> list[dict[str, Any]]:
         # The API refuses both filters at once; the pack covers all its orders.
-        params: Dict[str, Any] = {"pack_id": pack_id} if pack_id else {"order_id": order_id}
+        params: dict[str, Any] = {"pack_id": pack_id} if pack_id else {"order_id": order_id}
         body = await self.request("GET", "/post-purchase/v1/claims/search", params=params)
         return list((body or {}).get("data") or [])
 
-    async def get_claim(self, claim_id: int | str) -> Dict[str, Any]:
+    async def get_claim(self, claim_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/post-purchase/v1/claims/{claim_id}")
 
-    async def get_returns(self, claim_id: int | str) -> Dict[str, Any]:
+    async def get_returns(self, claim_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/post-purchase/v2/claims/{claim_id}/returns")
 
 
@@ -176,7 +177,7 @@ def _decode(response: httpx.Response) -> Any:
         return None
 
 
-def _retry_after(value: Optional[str]) -> Optional[float]:
+def _retry_after(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -185,7 +186,7 @@ def _retry_after(value: Optional[str]) -> Optional[float]:
 
 def client_from_env(**overrides: Any) -> MeliClient:
     """Build a client from MELI_API_URL / MELI_ACCESS_TOKEN / MELI_TIMEOUT / MELI_MAX_RETRIES."""
-    kwargs: Dict[str, Any] = {
+    kwargs: dict[str, Any] = {
         "base_url": os.environ.get("MELI_API_URL", DEFAULT_API_URL),
         "access_token": os.environ.get("MELI_ACCESS_TOKEN"),
         "timeout": float(os.environ.get("MELI_TIMEOUT", "5")),

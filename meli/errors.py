@@ -6,7 +6,7 @@ Callers branch on the class (not found vs. the API being unwell) and the handoff
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any
 
 
 class MeliError(Exception):
@@ -15,11 +15,11 @@ class MeliError(Exception):
     def __init__(
         self,
         message: str,
-        status: Optional[int] = None,
-        code: Optional[str] = None,
-        body: Optional[Dict[str, Any]] = None,
+        status: int | None = None,
+        code: str | None = None,
+        body: dict[str, Any] | None = None,
         path: str = "",
-        retry_after: Optional[float] = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,7 +33,7 @@ class MeliError(Exception):
     def retryable(self) -> bool:
         return False
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """A loggable summary (no tokens, no payloads with buyer data)."""
         return {
             "kind": type(self).__name__,
@@ -84,15 +84,15 @@ class MeliUnavailable(MeliError):
 
 
 def error_from_response(
-    status: int, body: Any, path: str, retry_after: Optional[float] = None
+    status: int, body: Any, path: str, retry_after: float | None = None
 ) -> MeliError:
     """Map a non-2xx answer to a typed error.
 
     Mercado Libre uses several body shapes (generic, messaging, claims search); the machine code is
     read from `cause`, then `error`, then `code`, as integrators do.
     """
-    data: Dict[str, Any] = body if isinstance(body, dict) else {}
-    code: Optional[str] = None
+    data: dict[str, Any] = body if isinstance(body, dict) else {}
+    code: str | None = None
     cause = data.get("cause")
     if isinstance(cause, str) and cause:
         code = cause

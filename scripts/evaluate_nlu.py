@@ -22,7 +22,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import yaml
 
@@ -34,15 +33,15 @@ COMPLAINT = {"complaint_not_received", "complaint_damaged", "complaint_not_as_de
 THRESHOLDS = {"macro_f1": 0.90, "routing": 0.97}
 DEFAULT_PIPELINE_CONFIG = {"recipe": "default.v1", "language": "pt", "pipeline": None,
                            "policies": None}
-Example = Tuple[str, str]  # (text, intent)
+Example = tuple[str, str]  # (text, intent)
 
 
 def group(intent: str) -> str:
     return "help" if intent in HELP else "complaint" if intent in COMPLAINT else "other"
 
 
-def read_language(lang: str) -> List[Example]:
-    examples: List[Example] = []
+def read_language(lang: str) -> list[Example]:
+    examples: list[Example] = []
     for path in sorted((ROOT / "data" / "nlu" / lang).glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             if "intent" not in block:
@@ -54,8 +53,8 @@ def read_language(lang: str) -> List[Example]:
     return examples
 
 
-def split(examples: List[Example], test_share: float, seed: int) -> Tuple[List[Example], List[Example]]:
-    by_intent: Dict[str, List[Example]] = defaultdict(list)
+def split(examples: list[Example], test_share: float, seed: int) -> tuple[list[Example], list[Example]]:
+    by_intent: dict[str, list[Example]] = defaultdict(list)
     for ex in examples:
         by_intent[ex[1]].append(ex)
     rng = random.Random(seed)
@@ -69,8 +68,8 @@ def split(examples: List[Example], test_share: float, seed: int) -> Tuple[List[E
     return train, test
 
 
-def write_nlu(path: Path, examples: List[Example]) -> None:
-    by_intent: Dict[str, List[str]] = defaultdict(list)
+def write_nlu(path: Path, examples: list[Example]) -> None:
+    by_intent: dict[str, list[str]] = defaultdict(list)
     for text, intent in examples:
         by_intent[intent].append(text)
     blocks = [{"intent": i, "examples": "".join(f"- {t}\n" for t in texts)}
@@ -79,7 +78,7 @@ def write_nlu(path: Path, examples: List[Example]) -> None:
                                    sort_keys=False), encoding="utf-8")
 
 
-def train(config: Path, nlu_file: Path, out: Path) -> Tuple[str, float]:
+def train(config: Path, nlu_file: Path, out: Path) -> tuple[str, float]:
     from rasa.model_training import train_nlu
 
     started = time.time()
@@ -88,7 +87,7 @@ def train(config: Path, nlu_file: Path, out: Path) -> Tuple[str, float]:
     return model, time.time() - started
 
 
-async def predict(model_path: str, texts: List[str]) -> List[str]:
+async def predict(model_path: str, texts: list[str]) -> list[str]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(model_path)
@@ -99,7 +98,7 @@ async def predict(model_path: str, texts: List[str]) -> List[str]:
     return predictions
 
 
-def scores(gold: List[str], pred: List[str]) -> Dict[str, object]:
+def scores(gold: list[str], pred: list[str]) -> dict[str, object]:
     labels = sorted(set(gold))
     per_intent = {}
     for label in labels:
@@ -121,13 +120,13 @@ def scores(gold: List[str], pred: List[str]) -> Dict[str, object]:
     }
 
 
-def evaluate(config: Path, train_set: List[Example], tests: Dict[str, List[Example]],
-             workdir: Path) -> Dict[str, object]:
+def evaluate(config: Path, train_set: list[Example], tests: dict[str, list[Example]],
+             workdir: Path) -> dict[str, object]:
     workdir.mkdir(parents=True, exist_ok=True)
     nlu_file = workdir / "train.yml"
     write_nlu(nlu_file, train_set)
     model, seconds = train(config, nlu_file, workdir / "models")
-    result: Dict[str, object] = {"config": str(config), "train_seconds": round(seconds, 1)}
+    result: dict[str, object] = {"config": str(config), "train_seconds": round(seconds, 1)}
     for lang, test in tests.items():
         texts = [t for t, _ in test]
         gold = [i for _, i in test]
@@ -151,14 +150,14 @@ def main() -> int:
     logging.getLogger().setLevel(logging.WARNING)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-    train_set: List[Example] = []
-    tests: Dict[str, List[Example]] = {}
+    train_set: list[Example] = []
+    tests: dict[str, list[Example]] = {}
     for lang in ("pt", "es"):
         tr, te = split(read_language(lang), args.test_share, args.seed)
         train_set += tr
         tests[lang] = te
 
-    report: Dict[str, object] = {"seed": args.seed, "test_share": args.test_share}
+    report: dict[str, object] = {"seed": args.seed, "test_share": args.test_share}
     with tempfile.TemporaryDirectory() as tmp:
         report["ours"] = evaluate(Path(args.config), train_set, tests, Path(tmp) / "ours")
         if args.compare_default:

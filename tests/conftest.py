@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any
 
 import httpx
 import pytest
@@ -34,15 +35,15 @@ class Simulator:
         self.base_url = base_url
         self.admin = httpx.AsyncClient(base_url=base_url, timeout=10)
 
-    async def fault(self, path: str, status: Optional[int] = None, latency_ms: int = 0,
-                    times: Optional[int] = None, **extra: Any) -> None:
+    async def fault(self, path: str, status: int | None = None, latency_ms: int = 0,
+                    times: int | None = None, **extra: Any) -> None:
         body = {"path": path, "latency_ms": latency_ms, "times": times, **extra}
         if status is not None:
             body["status"] = status
         response = await self.admin.post("/_sim/faults", json=body)
         response.raise_for_status()
 
-    async def requests(self) -> List[Dict[str, Any]]:
+    async def requests(self) -> list[dict[str, Any]]:
         return (await self.admin.get("/_sim/requests")).json()
 
     async def reset(self) -> None:
@@ -82,7 +83,7 @@ def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("HANDOFF_JSONL_PATH", str(path))
     monkeypatch.setenv("HANDOFF_WEBHOOK_URL", "")
 
-    def read() -> List[Dict[str, Any]]:
+    def read() -> list[dict[str, Any]]:
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -91,16 +92,16 @@ def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
+def domain() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def make_tracker(
     text: str = "",
     intent: str = "order_status",
-    slots: Optional[Dict[str, Any]] = None,
-    metadata: Optional[Dict[str, Any]] = None,
-    history: Optional[List[Dict[str, Any]]] = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    history: list[dict[str, Any]] | None = None,
     channel: str = "rest",
 ) -> Tracker:
     latest = {

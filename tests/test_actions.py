@@ -6,7 +6,7 @@ simulator answers over real loopback HTTP.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,10 +16,10 @@ from actions.help import ActionAnswerHelp
 from simulator import SCENARIOS
 from tests.conftest import make_tracker
 
-Messages = List[Dict[str, Any]]
+Messages = list[dict[str, Any]]
 
 
-async def ask(domain, topic: str, scenario: str, lang: str = "pt", by: str = "order") -> Tuple[Messages, list]:
+async def ask(domain, topic: str, scenario: str, lang: str = "pt", by: str = "order") -> tuple[Messages, list]:
     sc = SCENARIOS[scenario]
     slots = {"help_topic": topic, "language": lang}
     if by == "pack" and sc.pack_id:
@@ -31,7 +31,7 @@ async def ask(domain, topic: str, scenario: str, lang: str = "pt", by: str = "or
     return dispatcher.messages, events
 
 
-def responses(messages: Messages) -> List[str]:
+def responses(messages: Messages) -> list[str]:
     return [m["response"] for m in messages]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List
-
 import httpx
 import pytest
 
@@ -15,7 +13,7 @@ RATE_LIMITED = {"message": "Too many requests", "error": "local_rate_limited", "
 SERVER = {"message": "internal error", "error": "internal_server_error", "status": 500, "cause": []}
 
 
-def scripted(responses: List[object], seen: List[httpx.Request]) -> httpx.MockTransport:
+def scripted(responses: list[object], seen: list[httpx.Request]) -> httpx.MockTransport:
     """Each request consumes the next scripted answer: a Response or an exception to raise."""
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -28,7 +26,7 @@ def scripted(responses: List[object], seen: List[httpx.Request]) -> httpx.MockTr
     return httpx.MockTransport(handler)
 
 
-def make_client(responses: List[object], seen: List[httpx.Request], delays: List[float], **kw) -> MeliClient:
+def make_client(responses: list[object], seen: list[httpx.Request], delays: list[float], **kw) -> MeliClient:
     async def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
 
@@ -42,7 +40,7 @@ def make_client(responses: List[object], seen: List[httpx.Request], delays: List
 
 
 async def test_sends_bearer_token_and_new_shipment_format() -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
     client = make_client([httpx.Response(200, json={"id": 1, "status": "shipped"})], seen, [])
     body = await client.get_shipment(1)
     assert body["status"] == "shipped"
@@ -52,8 +50,8 @@ async def test_sends_bearer_token_and_new_shipment_format() -> None:
 
 
 async def test_retries_429_and_5xx_with_growing_jittered_backoff() -> None:
-    seen: List[httpx.Request] = []
-    delays: List[float] = []
+    seen: list[httpx.Request] = []
+    delays: list[float] = []
     client = make_client(
         [
             httpx.Response(429, json=RATE_LIMITED),
@@ -76,7 +74,7 @@ async def test_retries_429_and_5xx_with_growing_jittered_backoff() -> None:
 
 
 async def test_gives_up_after_max_retries_with_typed_error() -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
     client = make_client([httpx.Response(429, json=RATE_LIMITED)] * 3, seen, [], max_retries=2)
     with pytest.raises(MeliRateLimited) as info:
         await client.get_order(1)
@@ -86,7 +84,7 @@ async def test_gives_up_after_max_retries_with_typed_error() -> None:
 
 
 async def test_timeouts_are_retried_then_reported_unavailable() -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
     timeout = httpx.ReadTimeout("slow")
     client = make_client([timeout, timeout], seen, [], max_retries=1)
     with pytest.raises(MeliUnavailable) as info:
@@ -116,7 +114,7 @@ async def test_connection_refused_is_unavailable() -> None:
     ],
 )
 async def test_client_errors_are_typed_not_retried(status, body, error_type, code) -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
     client = make_client([httpx.Response(status, json=body)], seen, [])
     with pytest.raises(error_type) as info:
         await client.get_order(1)
@@ -127,7 +125,7 @@ async def test_client_errors_are_typed_not_retried(status, body, error_type, cod
 
 
 async def test_retry_after_header_is_respected_as_a_floor() -> None:
-    delays: List[float] = []
+    delays: list[float] = []
     client = make_client(
         [httpx.Response(429, json=RATE_LIMITED, headers={"retry-after": "2"}), httpx.Response(200, json={})],
         [],
@@ -146,7 +144,7 @@ async def test_server_error_without_json_body_is_still_typed() -> None:
 
 
 async def test_claims_search_sends_the_filter() -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
     client = make_client(
         [httpx.Response(200, json={"paging": {"total": 1}, "data": [{"id": 5}]})], seen, []
     )

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/run.sh and scripts/test.sh: Python 3.10 venv at .venv with the
+# pinned dependencies (requirements.lock), then a trained model unless the current one matches.
+# Idempotent: a second run only checks.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+  for candidate in "${PYTHON310:-}" python3.10 "$HOME/.pyenv/versions/3.10.13/bin/python3.10" \
+                   /root/.pyenv/versions/3.10.13/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then
+      echo "$candidate"; return 0
+    fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    local v; v="$(pyenv versions --bare | grep -E '^3\.10' | tail -1 || true)"
+    if [ -n "$v" ]; then echo "$(pyenv root)/versions/$v/bin/python3.10"; return 0; fi
+  fi
+  echo "Python 3.10 not found (Rasa 3.6 needs it). Set PYTHON310=/path/to/python3.10" >&2
+  return 1
+}
+
+LOCK_SUM="$(sha256sum requirements.lock | cut -c1-16)"
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null || true)" != "$LOCK_SUM" ]; then
+  PY="$(find_python)"
+  echo "==> creating .venv with $PY and installing pinned dependencies (about 2 minutes)"
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check "pip==24.3.1"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  echo "$LOCK_SUM" > .venv/.installed
+fi
+
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL=3
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p var models
+
+# rasa train compares the data/config/domain fingerprint with the latest model and skips
+# training when nothing changed.
+if [ "${SKIP_TRAIN:-0}" != "1" ]; then
+  echo "==> model: training if data, domain or config changed"
+  started=$(date +%s)
+  .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 || {
+    tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
+  echo "    model ready ($(( $(date +%s) - started ))s): models/bot.tar.gz"
+fi
