@@ -1,0 +1,1 @@
+"""Custom Rasa input/output channels (credentials.yml refers to them by module path)."""
