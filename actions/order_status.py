@@ -13,11 +13,14 @@ KNOWN = UNPAID | {"paid", "confirmed", "cancelled"}
 
 
 def refunded_in_full(ctx: OrderContext) -> bool:
+    """Every payment refunded, by status or by amount (partial refunds do not count)."""
+    if not ctx.payments:
+        return False
+    if all(p.get("status") == "refunded" for p in ctx.payments):
+        return True
     paid = sum(float(p.get("transaction_amount") or 0) for p in ctx.payments)
     refunded = sum(float(p.get("transaction_amount_refunded") or 0) for p in ctx.payments)
-    return paid > 0 and refunded >= paid - 0.01 or all(
-        p.get("status") == "refunded" for p in ctx.payments
-    ) and bool(ctx.payments)
+    return paid > 0 and refunded >= paid - 0.01
 
 
 async def answer_order_status(client: MeliClient, ctx: OrderContext, lang: str) -> Answer:

@@ -1,6 +1,7 @@
 """`/_sim` control of post-sale threads: inject a buyer message (what the marketplace channel's
-tests use to start a conversation), inspect a thread without marking it read, and open or block a
-thread to exercise `conversation_status` handling."""
+tests and the buyer chat page use to start a conversation; it pushes a `messages` notification like
+production), inspect a thread without marking it read, and open or block a thread to exercise
+`conversation_status` handling."""
 
 from __future__ import annotations
 
@@ -10,13 +11,9 @@ from typing import Any
 from aiohttp import web
 
 from simulator.admin_common import bad_request, not_found, read_json
-from simulator.constants import (
-    APP_ID,
-    BUYER_MAX_MESSAGE_LENGTH,
-    MARKETPLACE_CLIENT_ID,
-    SELLER_ID,
-)
+from simulator.constants import BUYER_MAX_MESSAGE_LENGTH, MARKETPLACE_CLIENT_ID, SELLER_ID
 from simulator.conversations import Conversation, clean_moderation, message_json
+from simulator.notify_payloads import message_created
 from simulator.sites import utc_now, utc_z
 from simulator.state import get_state
 
@@ -26,15 +23,12 @@ def _find(request: web.Request, raw: Any) -> Conversation | None:
     return get_state(request).world.conversations.get(int(text)) if text.isdigit() else None
 
 
-def notification(message_id: str) -> dict[str, Any]:
-    """The `messages` webhook payload Mercado Libre would POST for this message (reference §1.3)."""
-    stamp = utc_z(utc_now())
-    return {"id": str(uuid.uuid4()), "resource": message_id, "user_id": SELLER_ID, "topic": "messages",
-            "actions": ["created"], "application_id": APP_ID, "attempts": 1, "sent": stamp, "received": stamp}
-
-
 async def add_buyer_message(request: web.Request) -> web.Response:
-    """`{"pack_id": ..., "text": ...}` (pack_id may be an order id for sales without pack)."""
+    """`{"pack_id": ..., "text": ...}` (pack_id may be an order id for sales without pack).
+
+    Answers with the stored message, the notification's first-attempt payload and whether it was
+    queued for the callback URL (False when none is configured).
+    """
     body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
         return bad_request("a JSON object with 'pack_id' and a non-empty 'text' is required")
@@ -47,8 +41,12 @@ async def add_buyer_message(request: web.Request) -> web.Response:
     msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.buyer_id, receiver=SELLER_ID,
                        text=body["text"], when=now, client_id=MARKETPLACE_CLIENT_ID, moderation=clean_moderation(now))
     conv.messages.append(msg)
+    notifier = get_state(request).notifier
+    note = message_created(msg["id"])
+    queued = notifier.queue(note)
     return web.json_response({"id": msg["id"], "pack_id": conv.conversation_id, "message": msg,
-                              "notification": notification(msg["id"])}, status=201)
+                              "notification": note.body(1, note.received, notifier.config.id_key),
+                              "notification_queued": queued}, status=201)
 
 
 async def get_conversation(request: web.Request) -> web.Response:

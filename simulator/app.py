@@ -13,8 +13,11 @@ from simulator import (
     admin,
     admin_conversations,
     admin_faults,
+    admin_notify,
+    chat,
     oauth,
     routes_claims,
+    routes_feeds,
     routes_messages,
     routes_sales,
     routes_shipments,
@@ -22,14 +25,30 @@ from simulator import (
 from simulator.middleware import MIDDLEWARES
 from simulator.state import STATE, SimState
 
-ROUTE_MODULES = (admin, admin_faults, admin_conversations, oauth, routes_sales, routes_shipments,
-                 routes_claims, routes_messages)
+ROUTE_MODULES = (admin, admin_faults, admin_conversations, admin_notify, chat, oauth, routes_sales,
+                 routes_shipments, routes_claims, routes_messages, routes_feeds)
 
 
-def create_app(state: SimState | None = None) -> web.Application:
-    """A fresh application; pass a `SimState` to share or pre-seed state (e.g. a fixed "now")."""
+async def _stop_notifier(app: web.Application) -> None:
+    """Pending retries must not outlive the server (nor leak an HTTP client session).
+
+    Also run on shutdown: `run_app` waits (up to 60 s) for every pending task before cleanup, so a
+    retry sleeping in its back-off would otherwise delay Ctrl-C / SIGTERM.
+    """
+    await app[STATE].notifier.close()
+
+
+def create_app(state: SimState | None = None, *, callback_url: str | None = None) -> web.Application:
+    """A fresh application; pass a `SimState` to share or pre-seed state (e.g. a fixed "now").
+
+    `callback_url` is where notifications are pushed (also settable later via `POST /_sim/config`).
+    """
     app = web.Application(middlewares=MIDDLEWARES)
     app[STATE] = state or SimState()
+    if callback_url is not None:
+        app[STATE].notifier.config.update({"callback_url": callback_url})
+    app.on_shutdown.append(_stop_notifier)
+    app.on_cleanup.append(_stop_notifier)
     for module in ROUTE_MODULES:
         module.add_routes(app)
     return app

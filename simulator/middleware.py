@@ -18,11 +18,14 @@ from simulator.state import get_state
 logger = logging.getLogger(__name__)
 
 ADMIN_PREFIX = "/_sim"
-UNAUTHENTICATED_PREFIXES = (ADMIN_PREFIX, "/oauth/")
+# The buyer chat page is the simulator's own UI, not Mercado Libre API: no token, no faults, no log.
+CHAT_PREFIX = "/chat"
+SIMULATOR_PREFIXES = (ADMIN_PREFIX, CHAT_PREFIX)
+UNAUTHENTICATED_PREFIXES = (*SIMULATOR_PREFIXES, "/oauth/")
 
 
 def _is_admin(request: web.Request) -> bool:
-    return request.path.startswith(ADMIN_PREFIX)
+    return request.path.startswith(SIMULATOR_PREFIXES)
 
 
 def _safe_query(request: web.Request) -> dict[str, str]:

@@ -21,6 +21,7 @@ from simulator.constants import (
     TOKEN_TTL_SECONDS,
 )
 from simulator.faults import Fault, parse_fault
+from simulator.notifier import Notifier
 from simulator.seed import World, build_world
 from simulator.sites import utc_now, utc_z
 
@@ -28,14 +29,17 @@ MAX_LOGGED_REQUESTS = 5000
 
 
 class SimState:
-    """Seed data plus tokens, faults, the request log and forced moderation outcomes."""
+    """Seed data plus tokens, faults, the request log, forced moderation outcomes and the notifier."""
 
     def __init__(self, now: datetime | None = None) -> None:
         self._fixed_now = now
+        # Created once: its config (callback URL, retry schedule) is set-up that survives a reset.
+        self.notifier = Notifier()
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seed: fresh data, original tokens, no faults, empty log."""
+        """Back to the seed: fresh data, original tokens, no faults, empty logs, no pending pushes."""
+        self.notifier.clear()
         self.world: World = build_world(self._fixed_now)
         self.faults: list[Fault] = []
         self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
