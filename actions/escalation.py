@@ -7,9 +7,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answer import HELP, HandoffRequest
+from actions.answer import COMPLAINT, HELP, HandoffRequest
 from actions.api import get_client
-from actions.handoff import COMPLAINT_INTENTS, hand_off, request_for_intent
+from actions.handoff import hand_off, request_for_intent
 
 
 class ActionHandoff(Action):
@@ -20,8 +20,8 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        request = request_for_intent(intent)
-        complaint = intent in COMPLAINT_INTENTS
+        request = request_for_intent(intent, tracker.latest_message)
+        complaint = request.interaction_type == COMPLAINT
         dispatcher.utter_message(
             response="utter_handoff_complaint" if complaint else "utter_handoff_human"
         )

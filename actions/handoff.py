@@ -56,16 +56,17 @@ def load_destinations() -> dict[str, Any]:
 
 
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    """Buyer and bot lines; channel triggers ("/system_...") show the buyer text they carry."""
     lines = []
     for event in tracker.events:
-        if event.get("event") in ("user", "bot") and event.get("text"):
-            lines.append(
-                {
-                    "from": "buyer" if event["event"] == "user" else "bot",
-                    "text": event["text"],
-                    "at": _iso(event.get("timestamp")),
-                }
-            )
+        kind, text = event.get("event"), event.get("text")
+        if kind == "user" and text and text.startswith("/"):
+            text = (event.get("metadata") or {}).get("buyer_text") or (
+                (event.get("parse_data") or {}).get("metadata") or {}
+            ).get("buyer_text")
+        if kind in ("user", "bot") and text:
+            lines.append({"from": "buyer" if kind == "user" else "bot", "text": text,
+                          "at": _iso(event.get("timestamp"))})
     return lines
 
 
@@ -165,9 +166,21 @@ async def deliver(ticket: dict[str, Any], destinations: dict[str, Any] | None = 
     return delivered
 
 
-def request_for_intent(intent: str | None) -> HandoffRequest:
+CHANNEL_COMPLAINT_REASONS = {"open_claim", "mediation"}
+
+
+def request_for_intent(intent: str | None, latest: dict[str, Any] | None = None) -> HandoffRequest:
+    """Complaint intents → Complaint; the channel's `system_handoff` carries its own reason."""
     if intent in COMPLAINT_INTENTS:
         return HandoffRequest(intent or "complaint", COMPLAINT)
+    if intent == "system_handoff":
+        meta = (latest or {}).get("metadata") or {}
+        entities = {e.get("entity"): e.get("value") for e in (latest or {}).get("entities") or []}
+        reason = str(entities.get("handoff_reason") or meta.get("handoff_reason") or "channel")
+        detail = str(meta.get("handoff_detail") or "")
+        complaint = reason in CHANNEL_COMPLAINT_REASONS or "mediation" in detail or "claim" in detail
+        return HandoffRequest(reason, COMPLAINT if complaint else HELP,
+                              error={"detail": detail} if detail else None)
     return HandoffRequest("request_human", HELP)
 
 

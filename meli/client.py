@@ -13,7 +13,7 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -23,6 +23,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.mercadolibre.com"
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class TokenProvider(Protocol):
+    """Supplies access tokens; the marketplace channel's token store implements it."""
+
+    async def token(self) -> str: ...
+
+    async def refresh(self, rejected: str) -> str:
+        """Return a valid token after `rejected` got a 401 (refreshing unless already done)."""
+        ...
 
 
 class MeliClient:
@@ -39,9 +49,11 @@ class MeliClient:
         backoff_cap: float = 4.0,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
+        token_provider: TokenProvider | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.access_token = access_token
+        self.token_provider = token_provider
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -81,12 +93,22 @@ class MeliClient:
         headers: dict[str, str] | None = None,
         auth: bool = True,
     ) -> Any:
-        """Send one logical request, retrying transient failures; returns decoded JSON."""
+        """Send one logical request, retrying transient failures; returns decoded JSON.
+
+        With a token provider, a 401 triggers one refresh and one retry (tokens expire early
+        when the seller changes password or the app secret rotates).
+        """
         attempt = 0
+        refreshed = False
+        token = await self._token() if auth else None
         while True:
             try:
-                return await self._send_once(method, path, params, json, data, headers, auth)
+                return await self._send_once(method, path, params, json, data, headers, token)
             except MeliError as err:
+                if err.status == 401 and auth and self.token_provider and not refreshed and token:
+                    refreshed = True
+                    token = await self.token_provider.refresh(token)
+                    continue
                 if not err.retryable or attempt >= self.max_retries:
                     raise
                 delay = self.backoff_delay(attempt, err.retry_after)
@@ -105,11 +127,11 @@ class MeliClient:
         json: Any,
         data: dict[str, Any] | None,
         headers: dict[str, str] | None,
-        auth: bool,
+        token: str | None,
     ) -> Any:
         all_headers = dict(headers or {})
-        if auth and self.access_token:
-            all_headers["Authorization"] = f"Bearer {self.access_token}"
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
         try:
             response = await self._http.request(
                 method, path, params=params, json=json, data=data, headers=all_headers
@@ -126,6 +148,11 @@ class MeliClient:
         raise error_from_response(
             response.status_code, body, path, _retry_after(response.headers.get("retry-after"))
         )
+
+    async def _token(self) -> str | None:
+        if self.token_provider:
+            return await self.token_provider.token()
+        return self.access_token
 
     # --- orders and packs -------------------------------------------------------------------
     async def get_order(self, order_id: int | str) -> dict[str, Any]:
@@ -167,6 +194,51 @@ class MeliClient:
     async def get_returns(self, claim_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/post-purchase/v2/claims/{claim_id}/returns")
 
+    # --- post-sale messages -----------------------------------------------------------------
+    async def get_message(self, message_id: str) -> dict[str, Any]:
+        return await self.request(
+            "GET", f"/messages/{message_id}", params={"tag": "post_sale"},
+            headers={"x-format-new": "true"},
+        )
+
+    async def get_pack_messages(
+        self, pack_id: int | str, seller_id: int | str, limit: int = 10, offset: int = 0
+    ) -> dict[str, Any]:
+        """The thread and its conversation_status, without marking messages as read."""
+        return await self.request(
+            "GET", f"/messages/packs/{pack_id}/sellers/{seller_id}",
+            params={"tag": "post_sale", "mark_as_read": "false", "limit": limit, "offset": offset},
+        )
+
+    async def send_message(
+        self, pack_id: int | str, seller_id: int | str, to_user_id: int | str, text: str
+    ) -> dict[str, Any]:
+        """Post a reply; the caller must read `status` (a moderated reply is still HTTP 200)."""
+        body = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
+        return await self.request(
+            "POST", f"/messages/packs/{pack_id}/sellers/{seller_id}",
+            params={"tag": "post_sale"}, json=body,
+        )
+
+    async def missed_feeds(
+        self, app_id: int | str, topic: str | None = None, offset: int = 0, limit: int = 10
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"app_id": app_id, "offset": offset, "limit": limit}
+        if topic:
+            params["topic"] = topic
+        body = await self.request("GET", "/missed_feeds", params=params)
+        return list((body or {}).get("messages") or [])
+
+    # --- OAuth ------------------------------------------------------------------------------
+    async def refresh_token(self, client_id: str, client_secret: str, refresh_token: str) -> dict[str, Any]:
+        """Exchange a (single-use) refresh token for a new access + refresh token pair."""
+        return await self.request(
+            "POST", "/oauth/token", auth=False,
+            data={"grant_type": "refresh_token", "client_id": client_id,
+                  "client_secret": client_secret, "refresh_token": refresh_token},
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+
 
 def _decode(response: httpx.Response) -> Any:
     if not response.content:
@@ -185,12 +257,28 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def client_from_env(**overrides: Any) -> MeliClient:
-    """Build a client from MELI_API_URL / MELI_ACCESS_TOKEN / MELI_TIMEOUT / MELI_MAX_RETRIES."""
+    """Build a client from MELI_* environment variables.
+
+    With MELI_SELLER_ID plus a refresh token (or a token database), tokens come from the shared
+    SQL token store, so the action server uses the token the marketplace channel refreshed;
+    otherwise MELI_ACCESS_TOKEN is used as is.
+    """
+    env = os.environ
     kwargs: dict[str, Any] = {
-        "base_url": os.environ.get("MELI_API_URL", DEFAULT_API_URL),
-        "access_token": os.environ.get("MELI_ACCESS_TOKEN"),
-        "timeout": float(os.environ.get("MELI_TIMEOUT", "5")),
-        "max_retries": int(os.environ.get("MELI_MAX_RETRIES", "3")),
+        "base_url": env.get("MELI_API_URL") or DEFAULT_API_URL,
+        "access_token": env.get("MELI_ACCESS_TOKEN") or None,
+        "timeout": float(env.get("MELI_TIMEOUT") or "5"),
+        "max_retries": int(env.get("MELI_MAX_RETRIES") or "3"),
     }
+    if env.get("MELI_SELLER_ID") and env.get("MELI_REFRESH_TOKEN"):
+        from meli.tokens import OAuthApp, TokenStore
+
+        app = None
+        if env.get("MELI_CLIENT_ID") and env.get("MELI_CLIENT_SECRET"):
+            app = OAuthApp(env["MELI_CLIENT_ID"], env["MELI_CLIENT_SECRET"])
+        kwargs["token_provider"] = TokenStore(
+            int(env["MELI_SELLER_ID"]), app, MeliClient(kwargs["base_url"]),
+            initial_access_token=kwargs["access_token"], initial_refresh_token=env["MELI_REFRESH_TOKEN"],
+        )
     kwargs.update(overrides)
     return MeliClient(**kwargs)

@@ -8,8 +8,8 @@ source "$ROOT/scripts/setup.sh"
 SIM_PORT="${SIM_PORT:-8089}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
-export MELI_API_URL="${MELI_API_URL:-http://127.0.0.1:$SIM_PORT}"
-export MELI_ACCESS_TOKEN="${MELI_ACCESS_TOKEN:-APP_USR-sim-access-token}"
+source "$ROOT/scripts/simulator.env"
+WEBHOOK="http://127.0.0.1:$RASA_PORT/webhooks/mercadolibre/webhook?secret=$MELI_WEBHOOK_SECRET"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -23,7 +23,8 @@ wait_for() {  # url name
 }
 
 if [ "$MELI_API_URL" = "http://127.0.0.1:$SIM_PORT" ]; then
-  .venv/bin/python -m simulator --host 127.0.0.1 --port "$SIM_PORT" >var/simulator.log 2>&1 &
+  .venv/bin/python -m simulator --host 127.0.0.1 --port "$SIM_PORT" --callback-url "$WEBHOOK" \
+    >var/simulator.log 2>&1 &
   PIDS+=($!)
   wait_for "http://127.0.0.1:$SIM_PORT/_sim/health" "simulator"
 fi
@@ -46,12 +47,14 @@ SC="$(curl -fsS "http://127.0.0.1:$SIM_PORT/_sim/scenarios" 2>/dev/null | .venv/
 cat <<MSG
 
 Post-sale bot is running (Ctrl-C stops everything).
+  Buyer chat (browser): http://127.0.0.1:$SIM_PORT/chat   one page per sale; the bot answers
+                        through the Mercado Libre channel (webhook $WEBHOOK)
   Rasa REST channel : POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
       curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"b1","message":"cade meu pedido $SC"}'
       with the marketplace context:  -d '{"sender":"b2","message":"cuando llega?","metadata":{"order_id":"$SC","site_id":"MLA"}}'
   Rasa shell        : .venv/bin/rasa shell -m models/bot.tar.gz -p 5006   (or scripts/run.sh --shell)
   Action server     : http://127.0.0.1:$ACTIONS_PORT   (MELI_API_URL=$MELI_API_URL)
   Simulator         : http://127.0.0.1:$SIM_PORT/_sim/scenarios lists the seeded orders
-  Handoff tickets   : var/handoffs.jsonl      Logs: var/*.log
+  Handoff tickets   : var/handoffs.jsonl      Logs: var/*.log   Intake: var/mercadolibre.db
 MSG
 wait -n "${PIDS[@]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from actions.api import set_client
 from meli import MeliClient
 from simulator import ACCESS_TOKEN, create_app
+from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,6 +90,17 @@ def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
     return read
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Rasa server + action server + simulator, shared by the end-to-end tests."""
+    running = Stack(tmp_path_factory.mktemp("stack"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="session")

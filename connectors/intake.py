@@ -1,0 +1,223 @@
+"""Durable intake of notifications: written before the 200, processed at least once.
+
+Rows are claimed with a lease (`locked_until`), so a crashed or killed process's rows are
+picked up again by whoever runs next, and two replicas never process the same row at once.
+The unique (seller, topic, dedup key) index turns the marketplace's duplicate deliveries
+into no-ops.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from connectors.notification import Notification
+from meli.db import get_engine, metadata
+
+LEASE_SECONDS = 20.0  # renewed every few seconds while a row is being worked on
+MAX_ATTEMPTS = 5
+
+notifications = Table(
+    "meli_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seller_id", BigInteger, nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("resource", String(256), nullable=False),
+    Column("dedup_key", String(400), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("conversation", String(64), nullable=True),
+    Column("received_at", Float, nullable=False),
+    Column("not_before", Float, nullable=False, default=0.0),
+    Column("locked_until", Float, nullable=True),
+    Column("locked_by", String(64), nullable=True),
+    Column("processed_at", Float, nullable=True),
+    Column("outcome", String(64), nullable=True),
+    Column("error", Text, nullable=True),
+    UniqueConstraint("seller_id", "topic", "dedup_key", name="uq_meli_notification"),
+)
+Index("ix_meli_notifications_status", notifications.c.status, notifications.c.id)
+
+conversations = Table(
+    "meli_conversations",
+    metadata,
+    Column("seller_id", BigInteger, primary_key=True),
+    Column("pack_id", String(32), primary_key=True),
+    Column("site_id", String(8), nullable=True),
+    Column("buyer_id", BigInteger, nullable=True),
+    Column("last_from_user_id", BigInteger, nullable=True),
+    Column("order_ids", Text, nullable=True),
+    Column("status", String(64), nullable=True),
+    Column("updated_at", Float, nullable=False),
+)
+
+replies = Table(
+    "meli_replies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seller_id", BigInteger, nullable=False),
+    Column("pack_id", String(32), nullable=False),
+    Column("notification_id", Integer, nullable=True),
+    Column("message_id", String(64), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("moderation_reason", String(64), nullable=True),
+    Column("created_at", Float, nullable=False),
+)
+
+
+@dataclass
+class IntakeRow:
+    id: int
+    seller_id: int
+    topic: str
+    resource: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Intake:
+    """Synchronous SQL operations; the channel calls them through asyncio.to_thread."""
+
+    def __init__(self, engine: Engine | None = None, worker_id: str | None = None) -> None:
+        self.engine = engine or get_engine()
+        # Stable per deployment slot (MELI_WORKER_ID, default the host name): a restarted
+        # process takes back its own unfinished rows at once instead of waiting for the lease.
+        self.worker_id = worker_id or os.environ.get("MELI_WORKER_ID") or socket.gethostname()
+
+    def reclaim_own(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(notifications.update().where(and_(
+                notifications.c.status == "processing", notifications.c.locked_by == self.worker_id,
+            )).values(status="pending", locked_until=None)).rowcount
+
+    def renew(self, row_ids: list[int], lease: float = LEASE_SECONDS) -> None:
+        if not row_ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(notifications.update().where(and_(
+                notifications.c.id.in_(row_ids), notifications.c.locked_by == self.worker_id,
+            )).values(locked_until=time.time() + lease))
+
+    def add(self, note: Notification) -> bool:
+        """True when stored, False when it was a duplicate delivery."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(notifications.insert().values(
+                    seller_id=note.user_id, topic=note.topic, resource=note.resource,
+                    dedup_key=note.dedup_key, payload=note.as_json(), status="pending",
+                    attempts=0, received_at=time.time(), not_before=0.0))
+            return True
+        except IntegrityError:
+            return False
+
+    def claim(self, limit: int = 50, lease: float = LEASE_SECONDS) -> list[IntakeRow]:
+        """Take up to `limit` rows that are due: pending, or abandoned by a dead worker."""
+        now = time.time()
+        due = or_(
+            and_(notifications.c.status == "pending", notifications.c.not_before <= now),
+            and_(notifications.c.status == "processing", notifications.c.locked_until < now),
+        )
+        claimed: list[IntakeRow] = []
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(notifications).where(due).order_by(notifications.c.id).limit(limit)
+            ).fetchall()
+            for row in rows:
+                # Conditional update: only one replica wins a row.
+                won = conn.execute(
+                    notifications.update()
+                    .where(and_(notifications.c.id == row.id, due))
+                    .values(status="processing", locked_until=now + lease, locked_by=self.worker_id,
+                            attempts=notifications.c.attempts + 1)
+                ).rowcount
+                if won:
+                    claimed.append(IntakeRow(row.id, row.seller_id, row.topic, row.resource,
+                                             json.loads(row.payload), row.attempts + 1))
+        return claimed
+
+    def finish(self, row_id: int, outcome: str, conversation: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(notifications.update().where(notifications.c.id == row_id).values(
+                status="done", outcome=outcome, conversation=conversation,
+                processed_at=time.time(), locked_until=None, error=None))
+
+    def retry_later(self, row_id: int, attempts: int, error: str) -> bool:
+        """Back to pending with backoff; after MAX_ATTEMPTS it is parked as failed."""
+        failed = attempts >= MAX_ATTEMPTS
+        with self.engine.begin() as conn:
+            conn.execute(notifications.update().where(notifications.c.id == row_id).values(
+                status="failed" if failed else "pending", error=error[:2000], locked_until=None,
+                not_before=time.time() + min(60.0, 2.0 ** attempts)))
+        return not failed
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(notifications.c.status, notifications.c.id)).fetchall()
+        result: dict[str, int] = {}
+        for status, _ in rows:
+            result[status] = result.get(status, 0) + 1
+        return result
+
+    # --- conversations and replies ---------------------------------------------------------
+    def remember_conversation(self, seller_id: int, pack_id: str, **values: Any) -> None:
+        values = {k: v for k, v in values.items() if v is not None}
+        if "order_ids" in values:
+            values["order_ids"] = json.dumps(values["order_ids"])
+        with self.engine.begin() as conn:
+            key = and_(conversations.c.seller_id == seller_id, conversations.c.pack_id == pack_id)
+            updated = conn.execute(
+                conversations.update().where(key).values(updated_at=time.time(), **values)
+            ).rowcount
+            if not updated:
+                conn.execute(conversations.insert().values(
+                    seller_id=seller_id, pack_id=pack_id, updated_at=time.time(), **values))
+
+    def conversation(self, seller_id: int, pack_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(conversations).where(and_(
+                conversations.c.seller_id == seller_id, conversations.c.pack_id == pack_id))).first()
+        return dict(row._mapping) if row else None
+
+    def record_reply(self, seller_id: int, pack_id: str, text: str, status: str,
+                     message_id: str | None = None, reason: str | None = None,
+                     notification_id: int | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(replies.insert().values(
+                seller_id=seller_id, pack_id=pack_id, text=text, status=status, message_id=message_id,
+                moderation_reason=reason, notification_id=notification_id, created_at=time.time()))
+
+    def replies_for_notification(self, notification_row: int) -> int:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(replies.c.id).where(replies.c.notification_id == notification_row)
+                                .limit(1)).fetchall()
+        return len(rows)
+
+    def replies_for(self, pack_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(replies).where(replies.c.pack_id == pack_id)
+                                .order_by(replies.c.id)).fetchall()
+        return [dict(r._mapping) for r in rows]

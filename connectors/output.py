@@ -1,0 +1,87 @@
+"""Output channel: the bot's replies posted into the pack's Mercado Libre thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+
+from connectors.intake import Intake
+from connectors.outgoing import prepare
+from meli import MeliClient, MeliError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    """What happened to the replies of one buyer message (read by the worker afterwards)."""
+
+    sent: list[str] = field(default_factory=list)
+    moderated: list[dict[str, Any]] = field(default_factory=list)
+    blocked: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class MercadoLibreOutput(OutputChannel):
+    """Posts each reply, split to 350 latin-1 characters, to the sender of the last message."""
+
+    def __init__(
+        self,
+        client: MeliClient,
+        intake: Intake,
+        seller_id: int,
+        pack_id: str,
+        to_user_id: int | None,
+        notification_row: int | None = None,
+        suppress: bool = False,
+    ) -> None:
+        self.client = client
+        self.intake = intake
+        self.seller_id = seller_id
+        self.pack_id = pack_id
+        self.to_user_id = to_user_id
+        self.notification_row = notification_row
+        self.suppress = suppress
+        self.delivery = Delivery()
+
+    @classmethod
+    def name(cls) -> str:
+        return "mercadolibre"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if self.suppress or self.to_user_id is None:
+            logger.info("reply to pack %s not posted (conversation cannot receive it)", self.pack_id)
+            await self._record(text, "not_sent")
+            return
+        for chunk in prepare(text):
+            if self.delivery.blocked:
+                await self._record(chunk, "not_sent")
+                continue
+            try:
+                body = await self.client.send_message(self.pack_id, self.seller_id, self.to_user_id, chunk)
+            except MeliError as err:
+                self.delivery.errors.append(str(err))
+                if err.status == 403:
+                    self.delivery.blocked = err.message or "forbidden"
+                await self._record(chunk, f"error_{err.status or err.code}")
+                continue
+            status = str(body.get("status") or "available")
+            moderation = body.get("message_moderation") or {}
+            reason = moderation.get("reason")
+            if status in ("moderated", "rejected") or moderation.get("status") == "rejected":
+                self.delivery.moderated.append({"text": chunk, "reason": reason, "id": body.get("id")})
+                await self._record(chunk, "moderated", body.get("id"), reason)
+            else:
+                self.delivery.sent.append(chunk)
+                await self._record(chunk, "sent", body.get("id"))
+
+    async def _record(self, text: str, status: str, message_id: Any = None, reason: Any = None) -> None:
+        await asyncio.to_thread(
+            self.intake.record_reply, self.seller_id, self.pack_id, text, status,
+            str(message_id) if message_id else None, str(reason) if reason else None,
+            self.notification_row,
+        )

@@ -1,0 +1,185 @@
+"""What the channel does with one stored notification.
+
+A buyer message becomes a Rasa UserMessage whose metadata carries the pack, orders, buyer,
+seller, site and language, so the actions never ask for an order number. Conversations that
+cannot receive replies, moderated replies and open claims are handed to a person through the
+same `action_handoff` the dialogue uses, triggered with the `system_handoff` intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+
+from actions.language import site_language
+from connectors.intake import Intake, IntakeRow
+from connectors.message import IncomingMessage, parse_message
+from connectors.output import MercadoLibreOutput
+from meli import MeliClient, MeliNotFound
+
+logger = logging.getLogger(__name__)
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+CHANNEL = "mercadolibre"
+
+
+def sender_id(seller_id: int, pack_id: str) -> str:
+    """One conversation per pack and seller, stable across restarts and replicas."""
+    return f"meli-{seller_id}-{pack_id}"
+
+
+@dataclass
+class Job:
+    row: IntakeRow
+    key: str | None  # conversation (pack) key; None when it could not be resolved
+    message: IncomingMessage | None = None
+    claim: dict[str, Any] | None = None
+    outcome: str | None = None  # set when the job needs no further processing
+
+
+class Processor:
+    def __init__(self, client: MeliClient, intake: Intake, seller_id: int,
+                 on_new_message: OnNewMessage) -> None:
+        self.client = client
+        self.intake = intake
+        self.seller_id = seller_id
+        self.on_new_message = on_new_message
+
+    # --- phase 1: find the conversation (parallel) ------------------------------------------
+    async def resolve(self, row: IntakeRow) -> Job:
+        if row.topic == "messages":
+            try:
+                message = parse_message(await self.client.get_message(row.resource))
+            except MeliNotFound:
+                return Job(row, None, outcome="message_not_found")
+            return Job(row, message.pack_id, message=message)
+        claim_id = row.resource.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            claim = await self.client.get_claim(claim_id)
+        except MeliNotFound:
+            return Job(row, None, outcome="claim_not_found")
+        return Job(row, await self._claim_pack(claim), claim=claim)
+
+    async def _claim_pack(self, claim: dict[str, Any]) -> str | None:
+        if claim.get("pack_id"):
+            return str(claim["pack_id"])
+        if claim.get("resource") == "order" and claim.get("resource_id"):
+            try:
+                order = await self.client.get_order(claim["resource_id"])
+            except MeliNotFound:
+                return str(claim["resource_id"])
+            return str(order.get("pack_id") or order["id"])
+        return None
+
+    # --- phase 2: act (sequential per conversation) -----------------------------------------
+    async def process(self, job: Job) -> str:
+        if job.outcome:
+            return job.outcome
+        if job.key is None:
+            return "no_conversation"
+        already = await asyncio.to_thread(self.intake.replies_for_notification, job.row.id)
+        if already:
+            return "already_answered"  # crashed after replying, before marking done
+        if job.message is not None:
+            return await self._buyer_message(job)
+        return await self._claim(job)
+
+    async def _buyer_message(self, job: Job) -> str:
+        msg = job.message
+        assert msg is not None and job.key is not None
+        if msg.from_user_id == self.seller_id:
+            return "own_message"
+        if msg.status not in ("available", ""):
+            return f"not_available:{msg.status}"
+        context = await self._context(job.key, msg)
+        thread = await self.client.get_pack_messages(job.key, self.seller_id, limit=1)
+        status = thread.get("conversation_status") or {}
+        blocked = status.get("status") == "blocked"
+        metadata = {**context, "message_id": msg.id}
+        if blocked:
+            reason = str(status.get("substatus") or "blocked")
+            await self._handoff(job, "blocked_conversation", metadata, buyer_text=msg.text,
+                                detail=reason, suppress=True)
+            return f"blocked:{reason}"
+        text = msg.text
+        if msg.attachment_only:
+            text = "/system_attachment"
+            metadata["buyer_text"] = "[attachment] " + ", ".join(
+                str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
+        output = self._output(job, to_user=msg.from_user_id)
+        await self.on_new_message(UserMessage(text, output, sender_id(self.seller_id, job.key),
+                                              input_channel=CHANNEL, message_id=msg.id, metadata=metadata))
+        delivery = output.delivery
+        if delivery.moderated:
+            await self._handoff(job, "moderated_reply", metadata, detail=delivery.moderated[0].get("reason"),
+                                suppress=False, to_user=msg.from_user_id)
+            return "moderated"
+        if delivery.blocked:
+            await self._handoff(job, "blocked_conversation", metadata, detail=delivery.blocked, suppress=True)
+            return "blocked_on_send"
+        return "answered" if delivery.sent else "no_reply"
+
+    async def _claim(self, job: Job) -> str:
+        claim = job.claim or {}
+        if claim.get("status") != "opened" and claim.get("stage") not in ("dispute", "mediation"):
+            return f"claim_{claim.get('status')}"
+        assert job.key is not None
+        conversation = await asyncio.to_thread(self.intake.conversation, self.seller_id, job.key)
+        context = {"pack_id": job.key, "seller_id": self.seller_id,
+                   "site_id": claim.get("site_id") or (conversation or {}).get("site_id")}
+        context["language"] = site_language(context["site_id"])
+        context.update(await self._orders_of(job.key))
+        await self._handoff(job, "open_claim", {**context, "claim_id": claim.get("id")},
+                            detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
+        return "claim_handoff"
+
+    # --- helpers -----------------------------------------------------------------------------
+    async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
+        orders = await self._orders_of(pack_key)
+        site = msg.site_id
+        await asyncio.to_thread(
+            self.intake.remember_conversation, self.seller_id, pack_key, site_id=site,
+            buyer_id=orders.get("buyer_id"), last_from_user_id=msg.from_user_id,
+            order_ids=orders.get("order_ids"),
+        )
+        return {**orders, "seller_id": self.seller_id, "site_id": site, "language": site_language(site)}
+
+    async def _orders_of(self, pack_key: str) -> dict[str, Any]:
+        """Pack → its orders; a 404 means the "pack" is an order id (packs can be null)."""
+        known = await asyncio.to_thread(self.intake.conversation, self.seller_id, pack_key)
+        if known and known.get("order_ids"):
+            ids = json.loads(known["order_ids"])
+            is_pack = ids != [pack_key]
+            return {"pack_id": pack_key if is_pack else None, "order_id": ids[0], "order_ids": ids,
+                    "buyer_id": known.get("buyer_id")}
+        try:
+            pack = await self.client.get_pack(pack_key)
+            ids = [str(o["id"]) for o in pack.get("orders") or []]
+            return {"pack_id": pack_key, "order_id": ids[0] if ids else None, "order_ids": ids,
+                    "buyer_id": (pack.get("buyer") or {}).get("id")}
+        except MeliNotFound:
+            order = await self.client.get_order(pack_key)
+            return {"pack_id": None, "order_id": pack_key, "order_ids": [pack_key],
+                    "buyer_id": (order.get("buyer") or {}).get("id")}
+
+    def _output(self, job: Job, to_user: int | None, suppress: bool = False) -> MercadoLibreOutput:
+        assert job.key is not None
+        return MercadoLibreOutput(self.client, self.intake, self.seller_id, job.key, to_user,
+                                  notification_row=job.row.id, suppress=suppress)
+
+    async def _handoff(self, job: Job, reason: str, metadata: dict[str, Any], *, detail: Any = None,
+                       buyer_text: str | None = None, suppress: bool, to_user: int | None = None) -> None:
+        assert job.key is not None
+        meta = {**metadata, "handoff_reason": reason, "handoff_detail": detail}
+        if buyer_text is not None:
+            meta["buyer_text"] = buyer_text
+        text = "/system_handoff" + json.dumps({"handoff_reason": reason})
+        logger.info("conversation %s handed off: %s (%s)", job.key, reason, detail)
+        await self.on_new_message(UserMessage(text, self._output(job, to_user, suppress),
+                                              sender_id(self.seller_id, job.key), input_channel=CHANNEL,
+                                              metadata=meta))

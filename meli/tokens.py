@@ -1,0 +1,130 @@
+"""OAuth tokens per seller, kept in SQL and refreshed by exactly one caller at a time.
+
+Mercado Libre's refresh tokens are single-use: if two workers refresh at once, the loser holds
+a dead token and the seller's integration stops. So the refresh runs inside a write
+transaction that first takes the row's write lock (a no-op UPDATE, which works on SQLite and
+PostgreSQL alike) and the new pair is
+committed before anyone uses it; callers that were waiting see the new token and skip their
+own refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Float, String, Table, select
+from sqlalchemy.engine import Engine
+
+from meli.db import get_engine, metadata
+from meli.errors import MeliAuthError, MeliError
+
+logger = logging.getLogger(__name__)
+EARLY_REFRESH_SECONDS = 300
+
+tokens = Table(
+    "meli_tokens",
+    metadata,
+    Column("seller_id", BigInteger, primary_key=True),
+    Column("access_token", String(512), nullable=True),
+    Column("refresh_token", String(512), nullable=True),
+    Column("expires_at", Float, nullable=True),
+    Column("updated_at", Float, nullable=False),
+)
+
+
+@dataclass
+class OAuthApp:
+    client_id: str
+    client_secret: str
+
+
+class TokenStore:
+    """TokenProvider for MeliClient, backed by the `meli_tokens` table."""
+
+    def __init__(
+        self,
+        seller_id: int,
+        app: OAuthApp | None,
+        oauth_client: Any,
+        engine: Engine | None = None,
+        initial_access_token: str | None = None,
+        initial_refresh_token: str | None = None,
+    ) -> None:
+        self.seller_id = int(seller_id)
+        self.app = app
+        self.oauth = oauth_client  # a MeliClient without token provider (POST /oauth/token)
+        self.engine = engine or get_engine()
+        self._lock = asyncio.Lock()
+        self.configured_refresh = initial_refresh_token
+        self._seed(initial_access_token, initial_refresh_token)
+
+    def _seed(self, access: str | None, refresh: str | None) -> None:
+        """First start: store the configured tokens unless the table already has newer ones."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
+            if row is None and (access or refresh):
+                conn.execute(tokens.insert().values(
+                    seller_id=self.seller_id, access_token=access, refresh_token=refresh,
+                    expires_at=None if refresh is None or access else 0.0, updated_at=time.time()))
+
+    def _row(self) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
+
+    async def token(self) -> str:
+        row = await asyncio.to_thread(self._row)
+        if row is None:
+            raise MeliAuthError("no token configured for seller", status=401, code="no_token")
+        expiring = row.expires_at is not None and row.expires_at - EARLY_REFRESH_SECONDS < time.time()
+        if row.access_token and not expiring:
+            return row.access_token
+        return await self.refresh(row.access_token or "")
+
+    async def refresh(self, rejected: str) -> str:
+        async with self._lock:  # one refresh per process; the SQL transaction covers processes
+            return await self._refresh_locked(rejected)
+
+    async def _refresh_locked(self, rejected: str) -> str:
+        if not self.app:
+            raise MeliAuthError("access token rejected and no refresh credentials", status=401,
+                                code="no_refresh_credentials")
+        with self.engine.connect() as conn:
+            tx = conn.begin()
+            try:
+                mine = tokens.c.seller_id == self.seller_id
+                conn.execute(tokens.update().where(mine).values(updated_at=tokens.c.updated_at))
+                row = conn.execute(select(tokens).where(mine)).first()
+                if row is None or not row.refresh_token:
+                    raise MeliAuthError("no refresh token stored", status=401, code="no_refresh_token")
+                fresh = row.expires_at is None or row.expires_at - EARLY_REFRESH_SECONDS > time.time()
+                if row.access_token and row.access_token != rejected and fresh:
+                    tx.commit()
+                    return row.access_token  # somebody else refreshed meanwhile
+                body = await self._exchange(row.refresh_token)
+                conn.execute(tokens.update().where(tokens.c.seller_id == self.seller_id).values(
+                    access_token=body["access_token"], refresh_token=body["refresh_token"],
+                    expires_at=time.time() + float(body.get("expires_in") or 21600),
+                    updated_at=time.time()))
+                tx.commit()
+            except BaseException:
+                tx.rollback()
+                raise
+        logger.info("access token refreshed for seller %s", self.seller_id)
+        return body["access_token"]
+
+    async def _exchange(self, stored: str) -> dict[str, Any]:
+        """Use the stored refresh token; if it was rejected and the operator configured a
+        different one (the seller authorised the app again), use that instead."""
+        assert self.app is not None
+        try:
+            return await self.oauth.refresh_token(self.app.client_id, self.app.client_secret, stored)
+        except MeliError as err:
+            if err.code != "invalid_grant" or not self.configured_refresh or self.configured_refresh == stored:
+                raise
+            logger.warning("stored refresh token rejected; using the configured one")
+            return await self.oauth.refresh_token(self.app.client_id, self.app.client_secret,
+                                                  self.configured_refresh)
