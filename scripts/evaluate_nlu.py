@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -120,6 +121,14 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, object]:
     }
 
 
+ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+def plain(text: str) -> str:
+    """Training lines may carry entity annotations; buyers type the bare text."""
+    return ANNOTATION.sub(r"\1", text)
+
+
 def evaluate(config: Path, train_set: list[Example], tests: dict[str, list[Example]],
              workdir: Path) -> dict[str, object]:
     workdir.mkdir(parents=True, exist_ok=True)
@@ -128,7 +137,7 @@ def evaluate(config: Path, train_set: list[Example], tests: dict[str, list[Examp
     model, seconds = train(config, nlu_file, workdir / "models")
     result: dict[str, object] = {"config": str(config), "train_seconds": round(seconds, 1)}
     for lang, test in tests.items():
-        texts = [t for t, _ in test]
+        texts = [plain(t) for t, _ in test]
         gold = [i for _, i in test]
         pred = asyncio.run(predict(model, texts))
         figures = scores(gold, pred)

@@ -26,6 +26,7 @@ grep -E "Correct:|Accuracy:" var/test_stories.log | head -4 || true
 echo "    all test stories passed"
 
 step "NLU evaluation per language (held-out split, thresholds enforced)"
-.venv/bin/python scripts/evaluate_nlu.py --enforce
+.venv/bin/python scripts/evaluate_nlu.py --enforce 2>var/evaluate_nlu.log || {
+  tail -30 var/evaluate_nlu.log; exit 1; }
 
 echo; echo "ALL TESTS PASSED"
