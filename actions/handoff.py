@@ -24,8 +24,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 
+from actions import tickets
 from actions.answer import COMPLAINT, HELP, HandoffRequest
 from actions.claim import claim_summary, claims_of
+from actions.data_requests import decide
 from actions.order import OrderContext, load_order_context
 from meli import MeliClient, MeliError
 
@@ -48,10 +50,12 @@ def load_destinations() -> dict[str, Any]:
     config: dict[str, Any] = {}
     if path.exists():
         config = dict((yaml.safe_load(path.read_text()) or {}).get("handoff") or {})
-    for key in ("jsonl_path", "webhook_url", "webhook_secret"):
+    for key in ("jsonl_path", "webhook_url", "webhook_secret", "assistant_kind"):
         env = os.environ.get(f"HANDOFF_{key.upper()}")
         if env is not None:
             config[key] = env or None
+    if os.environ.get("HANDOFF_INBOX") is not None:
+        config["inbox"] = os.environ["HANDOFF_INBOX"].lower() in ("1", "true", "yes")
     return config
 
 
@@ -117,6 +121,9 @@ async def build_ticket(
         "error": request.error,
         "transcript": transcript(tracker),
     }
+    config = load_destinations()
+    decision = decide(channel, config.get("assistant_kind"), config.get("data_requests"))
+    ticket["data_requests"] = decision.as_dict()
     order_id, pack_id = tracker.get_slot("order_id"), tracker.get_slot("pack_id")
     if client and (order_id or pack_id) and request.reason != "backend_error":
         try:
@@ -138,6 +145,12 @@ async def deliver(ticket: dict[str, Any], destinations: dict[str, Any] | None = 
     """Send the ticket to every configured destination; returns the ones that took it."""
     destinations = destinations if destinations is not None else load_destinations()
     delivered = []
+    if destinations.get("inbox"):
+        try:
+            await asyncio.to_thread(tickets.save, ticket)
+            delivered.append("inbox")
+        except Exception as exc:  # noqa: BLE001 - the other destinations must still be tried
+            logger.error("handoff ticket %s not stored for the inbox: %s", ticket["id"], exc)
     if destinations.get("jsonl_path"):
         path = Path(destinations["jsonl_path"])
         try:
