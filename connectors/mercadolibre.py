@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import registry
 from connectors.intake import Intake
 from connectors.notification import HANDLED_TOPICS, InvalidNotification, parse
 from connectors.processing import Processor
@@ -77,6 +78,7 @@ class MercadoLibreInput(InputChannel):
         self.tokens = TokenStore(self.seller_id, app, oauth, engine, access_token, refresh_token)
         self.client = MeliClient(api_url, token_provider=self.tokens)
         self.worker: Worker | None = None
+        registry.register("mercadolibre", self)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("mercadolibre_webhook", __name__)

@@ -21,9 +21,25 @@ def database_url() -> str:
     return os.environ.get("MELI_DB_URL") or DEFAULT_URL
 
 
-@lru_cache(maxsize=8)
+_created: dict[str, set[str]] = {}
+
+
 def get_engine(url: str | None = None) -> Engine:
+    """One engine (and pool) per database URL per process, with every known table created.
+
+    Modules register their tables on import (intake, tokens, tickets), possibly after the
+    engine was first made, so new tables are created on the next call."""
     url = url or database_url()
+    engine = _engine(url)
+    known = set(metadata.tables)
+    if _created.get(url) != known:
+        metadata.create_all(engine)
+        _created[url] = known
+    return engine
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -43,8 +59,10 @@ def get_engine(url: str | None = None) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front, so the busy timeout applies; a deferred
+            # transaction that reads, then writes, fails at once with "database is locked"
+            # when another process writes (the action server and Rasa share this file).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    metadata.create_all(engine)
     return engine

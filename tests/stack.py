@@ -49,6 +49,7 @@ class Stack:
             MELI_WEBHOOK_SECRET=SECRET, MELI_DB_URL=f"sqlite:///{tmp / 'meli.db'}",
             MELI_TIMEOUT="3", RASA_ENDPOINTS=str(self.endpoints),
             HANDOFF_JSONL_PATH=str(self.tickets_file), HANDOFF_WEBHOOK_URL="",
+            INBOX_AGENTS="ana:token-ana,bruno:token-bruno",
         )
 
     # --- processes ---------------------------------------------------------------------------
@@ -58,7 +59,8 @@ class Stack:
         self.endpoints.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tmp / 'tracker.db'}\n"
-            f"handoff:\n  jsonl_path: {self.tickets_file}\n"
+            f"handoff:\n  jsonl_path: {self.tickets_file}\n  inbox: true\n"
+            "  data_requests: [name, email, phone, document, order_number]\n"
         )
         bin_dir = Path(sys.executable).parent
         self._spawn("simulator", [sys.executable, "-m", "simulator", "--port", str(self.sim_port),
