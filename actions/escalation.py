@@ -25,7 +25,7 @@ class ActionHandoff(Action):
         dispatcher.utter_message(
             response="utter_handoff_complaint" if complaint else "utter_handoff_human"
         )
-        return await hand_off(tracker, request, get_client())
+        return await hand_off(tracker, request, get_client(), dispatcher)
 
 
 class ActionFallback(Action):
@@ -44,4 +44,4 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(response="utter_handoff_low_confidence")
-        return await hand_off(tracker, HandoffRequest("low_confidence", HELP), get_client())
+        return await hand_off(tracker, HandoffRequest("low_confidence", HELP), get_client(), dispatcher)

@@ -23,9 +23,11 @@ import httpx
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tickets
 from actions.answer import COMPLAINT, HELP, HandoffRequest
+from actions.business_hours import next_opening, opening_text
 from actions.claim import claim_summary, claims_of
 from actions.data_requests import decide
 from actions.order import OrderContext, load_order_context
@@ -198,10 +200,14 @@ def request_for_intent(intent: str | None, latest: dict[str, Any] | None = None)
 
 
 async def hand_off(
-    tracker: Tracker, request: HandoffRequest, client: MeliClient | None
+    tracker: Tracker, request: HandoffRequest, client: MeliClient | None,
+    dispatcher: CollectingDispatcher | None = None,
 ) -> list[EventType]:
     ticket = await build_ticket(tracker, request, client)
     targets = await deliver(ticket)
+    opening = next_opening(load_destinations().get("business_hours"))
+    if opening is not None and dispatcher is not None:
+        dispatcher.utter_message(response="utter_handoff_out_of_hours", opens_at=opening_text(opening))
     logger.info(
         "handoff %s conversation=%s type=%s reason=%s delivered=%s",
         ticket["id"], tracker.sender_id, request.interaction_type, request.reason, targets,

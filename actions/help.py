@@ -78,4 +78,4 @@ class ActionAnswerHelp(Action):
             dispatcher.utter_message(
                 response="utter_handoff_complaint" if complaint else "utter_handoff_human"
             )
-        return await hand_off(tracker, answer.handoff, client)
+        return await hand_off(tracker, answer.handoff, client, dispatcher)

@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions import tickets
+from actions.handoff import load_destinations
 from connectors import registry
+from connectors.conversation import append_events, resume_bot
 from connectors.output import MercadoLibreOutput
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ class InboxInput(InputChannel):
         @guarded
         async def queue(request: Request, agent: str) -> HTTPResponse:
             now = time.time()
-            items = [_summary(t, now) for t in await asyncio.to_thread(tickets.queue)]
+            take_within = float(load_destinations().get("take_within_minutes") or 0) * 60
+            items = [_summary(t, now, take_within) for t in await asyncio.to_thread(tickets.queue)]
             return response.json({"agent": agent, "tickets": items})
 
         @bp.route("/api/tickets/<ticket_id>", methods=["GET"])
@@ -143,10 +145,7 @@ class InboxInput(InputChannel):
             ticket = await asyncio.to_thread(tickets.get, ticket_id)
             if not ticket:
                 return response.json({"error": "not_found"}, 404)
-            # A paused tracker ends without action_listen; adding it makes the next buyer message
-            # start a clean turn, so the rules answer it instead of the core fallback.
-            await _append(request, ticket["conversation_id"], ConversationResumed(),
-                          ActionExecuted(ACTION_LISTEN_NAME))
+            await resume_bot(request.app.ctx.agent, ticket["conversation_id"])
             await asyncio.to_thread(tickets.update, ticket_id, status="resolved", assignee=agent,
                                     resolved_at=time.time())
             return response.json({"status": "resolved", "bot": "resumed"})
@@ -180,13 +179,15 @@ class InboxInput(InputChannel):
         return response.json({"status": "sent", **delivery})
 
 
-def _summary(ticket: dict[str, Any], now: float) -> dict[str, Any]:
+def _summary(ticket: dict[str, Any], now: float, take_within: float = 0) -> dict[str, Any]:
+    waiting = now - ticket["created_ts"]
     return {
+        "flagged": bool(take_within) and ticket["status"] == "open" and waiting > take_within,
         "id": ticket["id"], "interaction_type": ticket["interaction_type"], "reason": ticket["reason"],
         "language": ticket.get("language"), "origin": ticket.get("origin"), "status": ticket["status"],
         "assignee": ticket.get("assignee"), "priority": ticket["priority"],
         "products": [p.get("title") for p in ticket.get("products") or []],
-        "waiting_seconds": int(now - ticket["created_ts"]),
+        "waiting_seconds": int(waiting),
     }
 
 
@@ -204,12 +205,7 @@ async def _send_to_marketplace(conversation: str, text: str) -> dict[str, Any] |
 
 
 async def _append(request: Request, conversation: str, *events: Any) -> None:
-    agent = request.app.ctx.agent
-    async with agent.lock_store.lock(conversation):
-        tracker = await agent.processor.get_tracker(conversation)
-        for event in events:
-            tracker.update(event)
-        await agent.processor.save_tracker(tracker)
+    await append_events(request.app.ctx.agent, conversation, *events)
 
 
 async def _live_transcript(request: Request, ticket: dict[str, Any]) -> list[dict[str, Any]]:

@@ -86,7 +86,8 @@ class MercadoLibreInput(InputChannel):
 
         @bp.listener("after_server_start")
         async def start_worker(app: Any, loop: Any) -> None:
-            processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message)
+            processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message,
+                                  rasa_agent=lambda: getattr(app.ctx, "agent", None))
             channel.worker = Worker(channel.intake, processor)
             channel.worker.start()
             asyncio.get_event_loop().create_task(channel.recover_missed())

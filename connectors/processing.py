@@ -11,16 +11,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from actions import tickets
 from actions.language import site_language
+from connectors.conversation import resume_bot
 from connectors.intake import Intake, IntakeRow
 from connectors.message import IncomingMessage, parse_message
 from connectors.output import MercadoLibreOutput
+from connectors.resolution import says_solved
 from meli import MeliClient, MeliNotFound
 
 logger = logging.getLogger(__name__)
@@ -44,11 +48,12 @@ class Job:
 
 class Processor:
     def __init__(self, client: MeliClient, intake: Intake, seller_id: int,
-                 on_new_message: OnNewMessage) -> None:
+                 on_new_message: OnNewMessage, rasa_agent: Callable[[], Any] | None = None) -> None:
         self.client = client
         self.intake = intake
         self.seller_id = seller_id
         self.on_new_message = on_new_message
+        self.rasa_agent = rasa_agent or (lambda: None)
 
     # --- phase 1: find the conversation (parallel) ------------------------------------------
     async def resolve(self, row: IntakeRow) -> Job:
@@ -112,8 +117,13 @@ class Processor:
             metadata["buyer_text"] = "[attachment] " + ", ".join(
                 str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
         output = self._output(job, to_user=msg.from_user_id)
-        await self.on_new_message(UserMessage(text, output, sender_id(self.seller_id, job.key),
+        conversation = sender_id(self.seller_id, job.key)
+        await self.on_new_message(UserMessage(text, output, conversation,
                                               input_channel=CHANNEL, message_id=msg.id, metadata=metadata))
+        if says_solved(msg.text) and await self._close_by_buyer(conversation):
+            await self.on_new_message(UserMessage("/system_resolved", self._output(job, to_user=msg.from_user_id),
+                                                  conversation, input_channel=CHANNEL, metadata=metadata))
+            return "resolved_by_buyer"
         delivery = output.delivery
         if delivery.moderated:
             await self._handoff(job, "moderated_reply", metadata, detail=delivery.moderated[0].get("reason"),
@@ -137,6 +147,18 @@ class Processor:
         await self._handoff(job, "open_claim", {**context, "claim_id": claim.get("id")},
                             detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
         return "claim_handoff"
+
+    async def _close_by_buyer(self, conversation: str) -> bool:
+        """The buyer says it is solved while with a person: close the ticket, resume the bot."""
+        agent = self.rasa_agent()
+        ticket = await asyncio.to_thread(tickets.open_for, conversation)
+        if ticket is None or agent is None:
+            return False
+        await resume_bot(agent, conversation)
+        await asyncio.to_thread(tickets.update, ticket["id"], status="resolved", assignee="buyer",
+                                resolved_at=time.time())
+        logger.info("ticket %s closed by the buyer", ticket["id"])
+        return True
 
     # --- helpers -----------------------------------------------------------------------------
     async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:

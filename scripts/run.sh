@@ -52,7 +52,8 @@ Post-sale bot is running (Ctrl-C stops everything).
   Rasa REST channel : POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
       curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"b1","message":"cade meu pedido $SC"}'
       with the marketplace context:  -d '{"sender":"b2","message":"cuando llega?","metadata":{"order_id":"$SC","site_id":"MLA"}}'
-  Rasa shell        : .venv/bin/rasa shell -m models/bot.tar.gz -p 5006   (or scripts/run.sh --shell)
+  Agent inbox       : http://127.0.0.1:$RASA_PORT/webhooks/inbox/   (agents: $INBOX_AGENTS)
+  Rasa shell        : scripts/run.sh --shell   (or: source scripts/simulator.env; .venv/bin/rasa shell -m models/bot.tar.gz -p 5006)
   Action server     : http://127.0.0.1:$ACTIONS_PORT   (MELI_API_URL=$MELI_API_URL)
   Simulator         : http://127.0.0.1:$SIM_PORT/_sim/scenarios lists the seeded orders
   Handoff tickets   : var/handoffs.jsonl      Logs: var/*.log   Intake: var/mercadolibre.db

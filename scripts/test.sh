@@ -9,6 +9,16 @@ mkdir -p results
 
 step() { echo; echo "==> $*"; }
 
+# The inbox browser test drives Debian's Chromium through the pinned playwright package
+# (playwright's own browser download is not used).
+if ! command -v chromium >/dev/null 2>&1; then
+  step "installing Debian's chromium for the browser test"
+  SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq chromium >var/apt.log 2>&1 || {
+    $SUDO apt-get update -qq >>var/apt.log 2>&1 && $SUDO apt-get install -y -qq chromium >>var/apt.log 2>&1; } || {
+    tail -20 var/apt.log; echo "could not install chromium" >&2; exit 1; }
+fi
+
 step "ruff"
 .venv/bin/ruff check .
 

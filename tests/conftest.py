@@ -81,6 +81,9 @@ async def meli(simulator: Simulator) -> AsyncIterator[MeliClient]:
 def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Handoff tickets go to a temporary JSON-lines file; returns a reader."""
     path = tmp_path / "handoffs.jsonl"
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("handoff:\n  inbox: false\n")  # no business hours: people always there
+    monkeypatch.setenv("RASA_ENDPOINTS", str(endpoints))
     monkeypatch.setenv("HANDOFF_JSONL_PATH", str(path))
     monkeypatch.setenv("HANDOFF_WEBHOOK_URL", "")
 

@@ -281,3 +281,13 @@ async def test_second_fallback_in_a_row_hands_off(meli, tickets, domain) -> None
     assert responses(dispatcher.messages) == ["utter_handoff_low_confidence"]
     assert paused(events)
     assert tickets()[-1]["reason"] == "low_confidence"
+
+
+async def test_out_of_hours_handoff_tells_when_a_person_answers(meli, tickets, domain, tmp_path, monkeypatch) -> None:
+    closed = tmp_path / "closed.yml"
+    closed.write_text('handoff:\n  business_hours: {timezone: "America/Sao_Paulo", open: "00:00", close: "00:00"}\n')
+    monkeypatch.setenv("RASA_ENDPOINTS", str(closed))
+    dispatcher = CollectingDispatcher()
+    await ActionHandoff().run(dispatcher, make_tracker("quero falar com alguem", "request_human"), domain)
+    assert responses(dispatcher.messages) == ["utter_handoff_human", "utter_handoff_out_of_hours"]
+    assert len(dispatcher.messages[1]["opens_at"]) == len("30/11 00:00")

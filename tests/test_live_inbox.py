@@ -90,3 +90,19 @@ def test_complaint_agent_reply_resolve_and_bot_again(stack: Stack, scenario, com
     stack.buyer_writes(pack, help_question)
     answers = stack.wait_for_seller_messages(pack, count + 1)
     assert expected in " ".join(m["text"] for m in answers[count:])
+
+
+def test_buyer_saying_it_is_solved_closes_the_ticket_and_resumes_the_bot(stack: Stack) -> None:
+    sc = SCENARIOS["cancelled_not_refunded"]
+    pack = sc.pack_id
+    conversation = f"meli-{SELLER}-{pack}"
+    stack.sim_post(f"/_sim/conversations/{pack}/status", {"status": "active", "substatus": None})
+    stack.buyer_writes(pack, "cancelaram meu pedido e o dinheiro nao voltou ainda")
+    ticket = wait_ticket(stack, conversation)
+    count = len(stack.seller_messages(pack))
+    stack.buyer_writes(pack, "ja resolvi aqui, o estorno caiu. obrigado!")
+    replies = stack.wait_for_seller_messages(pack, count + 1)
+    assert "Que bom que se resolveu" in " ".join(m["text"] for m in replies[count:])
+    queue_ids = [t["id"] for t in httpx.get(inbox(stack, "api/tickets"), headers=TOKEN).json()["tickets"]]
+    assert ticket["id"] not in queue_ids
+    assert httpx.get(inbox(stack, f"api/tickets/{ticket['id']}"), headers=TOKEN).json()["status"] == "resolved"

@@ -68,3 +68,14 @@ def test_data_request_decision_table(channel, kind, asked, reason) -> None:
     stripped = {s["field"]: s["reason"] for s in decision.stripped}
     assert set(stripped) == set(REQUESTS) - set(asked)
     assert set(stripped.values()) == {reason}
+
+
+def test_ticket_nobody_takes_in_time_is_flagged() -> None:
+    from connectors.inbox import _summary
+
+    tickets.save(ticket("t1", "conv", "Help", "request_human"))
+    row = tickets.queue()[0]
+    assert _summary(row, row["created_ts"] + 31 * 60, take_within=30 * 60)["flagged"] is True
+    assert _summary(row, row["created_ts"] + 5 * 60, take_within=30 * 60)["flagged"] is False
+    tickets.update("t1", status="assigned")
+    assert _summary(tickets.queue()[0], row["created_ts"] + 99 * 60, take_within=30 * 60)["flagged"] is False
