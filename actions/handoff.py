@@ -103,7 +103,8 @@ def order_data(ctx: OrderContext) -> dict[str, Any]:
 
 
 async def build_ticket(
-    tracker: Tracker, request: HandoffRequest, client: MeliClient | None
+    tracker: Tracker, request: HandoffRequest, client: MeliClient | None,
+    config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     channel = tracker.get_latest_input_channel() or "rest"
@@ -123,7 +124,7 @@ async def build_ticket(
         "error": request.error,
         "transcript": transcript(tracker),
     }
-    config = load_destinations()
+    config = config if config is not None else load_destinations()
     decision = decide(channel, config.get("assistant_kind"), config.get("data_requests"))
     ticket["data_requests"] = decision.as_dict()
     order_id, pack_id = tracker.get_slot("order_id"), tracker.get_slot("pack_id")
@@ -203,9 +204,10 @@ async def hand_off(
     tracker: Tracker, request: HandoffRequest, client: MeliClient | None,
     dispatcher: CollectingDispatcher | None = None,
 ) -> list[EventType]:
-    ticket = await build_ticket(tracker, request, client)
-    targets = await deliver(ticket)
-    opening = next_opening(load_destinations().get("business_hours"))
+    config = load_destinations()
+    ticket = await build_ticket(tracker, request, client, config)
+    targets = await deliver(ticket, config)
+    opening = next_opening(config.get("business_hours"))
     if opening is not None and dispatcher is not None:
         dispatcher.utter_message(response="utter_handoff_out_of_hours", opens_at=opening_text(opening))
     logger.info(
