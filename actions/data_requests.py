@@ -29,7 +29,7 @@ class DataRequestDecision:
     stripped: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"asked": self.ask, "stripped": self.stripped}
+        return {"askable": self.ask, "stripped": self.stripped}
 
 
 def decide(channel: str | None, assistant_kind: str | None, requests: list[str] | None) -> DataRequestDecision:

@@ -64,7 +64,7 @@ def test_complaint_agent_reply_resolve_and_bot_again(stack: Stack, scenario, com
     assert {p["title"] for p in ticket["products"]} == set(sc.item_titles)
     assert ticket["order"]["pack_id"] == str(pack)
     assert {s["field"] for s in ticket["data_requests"]["stripped"]} >= {"email", "phone"}
-    assert ticket["data_requests"]["asked"] == []
+    assert ticket["data_requests"]["askable"] == []
 
     before = len(stack.seller_messages(pack))
     stack.buyer_writes(pack, "alguem vai me responder?" if sc.site_id == "MLB" else "hay alguien?")
