@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("PERSONAL_DATA", re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+?\d[\s().-]?){8,}")),
+    # e-mails, and phone-like numbers (8 to 13 digits, separators allowed); order, pack and
+    # tracking ids (14+ digits in one run) are what sellers legitimately mention, not contact data
+    ("PERSONAL_DATA", re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w])(?:\+?\d[\s().-]?){7,12}\d(?![\d])")),
     ("LINK_SHORT_URL", re.compile(r"\b(?:bit\.ly|bl\.ink|tinyurl\.com|t2m\.io|rebrand\.ly|polr\.|yourls\.)",
                                   re.IGNORECASE)),
     ("SOCIAL_NETWORK_LINK", re.compile(r"\b(?:facebook\.com|instagram\.com|wa\.me|whatsapp|t\.me/|tiktok\.com)",
