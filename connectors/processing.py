@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 
 from actions import tickets
+from actions.claim import claim_summary
 from actions.language import site_language
 from connectors.conversation import resume_bot
 from connectors.intake import Intake, IntakeRow
@@ -139,6 +141,8 @@ class Processor:
         if claim.get("status") != "opened" and claim.get("stage") not in ("dispute", "mediation"):
             return f"claim_{claim.get('status')}"
         assert job.key is not None
+        if await self._upgrade_open_ticket(job.key, claim):
+            return "claim_upgraded_open_ticket"
         conversation = await asyncio.to_thread(self.intake.conversation, self.seller_id, job.key)
         context = {"pack_id": job.key, "seller_id": self.seller_id,
                    "site_id": claim.get("site_id") or (conversation or {}).get("site_id")}
@@ -147,6 +151,19 @@ class Processor:
         await self._handoff(job, "open_claim", {**context, "claim_id": claim.get("id")},
                             detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
         return "claim_handoff"
+
+    async def _upgrade_open_ticket(self, pack_key: str, claim: dict[str, Any]) -> bool:
+        """A person already has this conversation (the bot is paused and would ignore a trigger):
+        the claim goes straight into the open ticket, which becomes a Complaint with the claim."""
+        conversation = sender_id(self.seller_id, pack_key)
+        ticket = await asyncio.to_thread(tickets.open_for, conversation)
+        if ticket is None:
+            return False
+        await asyncio.to_thread(tickets.save, {
+            "id": str(uuid.uuid4()), "conversation_id": conversation, "interaction_type": "Complaint",
+            "reason": "open_claim", "claim": claim_summary(claim)})
+        logger.info("open ticket %s upgraded with claim %s", ticket["id"], claim.get("id"))
+        return True
 
     async def _close_by_buyer(self, conversation: str) -> bool:
         """The buyer says it is solved while with a person: close the ticket, resume the bot."""

@@ -106,3 +106,23 @@ def test_buyer_saying_it_is_solved_closes_the_ticket_and_resumes_the_bot(stack: 
     queue_ids = [t["id"] for t in httpx.get(inbox(stack, "api/tickets"), headers=TOKEN).json()["tickets"]]
     assert ticket["id"] not in queue_ids
     assert httpx.get(inbox(stack, f"api/tickets/{ticket['id']}"), headers=TOKEN).json()["status"] == "resolved"
+
+
+def test_claim_on_a_conversation_already_with_a_person_upgrades_its_ticket(stack: Stack) -> None:
+    sc = SCENARIOS["return_in_progress"]
+    conversation = f"meli-{SELLER}-{sc.pack_id}"
+    stack.buyer_writes(sc.pack_id, "quero falar com um atendente humano por favor")
+    ticket = wait_ticket(stack, conversation)
+    assert ticket["interaction_type"] == "Help"
+    stack.sim_post(f"/_sim/claims/{sc.claim_id}/notify")
+    deadline = time.time() + 30
+    while True:
+        detail = httpx.get(inbox(stack, f"api/tickets/{ticket['id']}"), headers=TOKEN).json()
+        if detail["interaction_type"] == "Complaint":
+            break
+        assert time.time() < deadline, "open ticket not upgraded by the claim"
+        time.sleep(0.5)
+    assert detail["claim"]["id"] == sc.claim_id
+    assert detail["reasons"][-1] == "open_claim"
+    assert [t["id"] for t in httpx.get(inbox(stack, "api/tickets"), headers=TOKEN).json()["tickets"]
+            if t["id"] == ticket["id"]]
