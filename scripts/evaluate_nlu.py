@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import logging
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -165,6 +167,11 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "results" / "nlu_eval.json"))
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.WARNING)
+    # Evaluation models go to their own training cache: in the project's .rasa/cache they would
+    # evict the product model's entries and make the next `rasa train` start from scratch.
+    eval_cache = tempfile.mkdtemp(prefix="rasa-eval-cache-")
+    os.environ["RASA_CACHE_DIRECTORY"] = eval_cache
+    atexit.register(shutil.rmtree, eval_cache, True)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     train_set: list[Example] = []

@@ -36,6 +36,9 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=3
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Rasa's training cache decides whether `rasa train` can skip work; one model of ours needs
+# several hundred MB of it, more than the 1000 MB default leaves once two versions exist.
+export RASA_MAX_CACHE_SIZE="${RASA_MAX_CACHE_SIZE:-4000}"
 mkdir -p var models
 
 # rasa train compares the data/config/domain fingerprint with the latest model and skips
