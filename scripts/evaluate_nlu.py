@@ -167,8 +167,8 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "results" / "nlu_eval.json"))
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.WARNING)
-    # Evaluation models go to their own training cache: in the project's .rasa/cache they would
-    # evict the product model's entries and make the next `rasa train` start from scratch.
+    # Evaluation models go to their own, temporary training cache instead of filling the
+    # project's .rasa/cache with models of a data split nobody serves.
     eval_cache = tempfile.mkdtemp(prefix="rasa-eval-cache-")
     os.environ["RASA_CACHE_DIRECTORY"] = eval_cache
     atexit.register(shutil.rmtree, eval_cache, True)

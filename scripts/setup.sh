@@ -36,17 +36,21 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=3
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
-# Rasa's training cache decides whether `rasa train` can skip work; one model of ours needs
-# several hundred MB of it, more than the 1000 MB default leaves once two versions exist.
-export RASA_MAX_CACHE_SIZE="${RASA_MAX_CACHE_SIZE:-4000}"
 mkdir -p var models
 
-# rasa train compares the data/config/domain fingerprint with the latest model and skips
-# training when nothing changed.
+# Train only when the training inputs changed: a content hash of domain, config, data and our
+# NLU components is kept next to the model. (Rasa's own cache check retrains DIET every time
+# with this pipeline, which would cost minutes on every start.)
 if [ "${SKIP_TRAIN:-0}" != "1" ]; then
-  echo "==> model: training if data, domain or config changed"
-  started=$(date +%s)
-  .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 || {
-    tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
-  echo "    model ready ($(( $(date +%s) - started ))s): models/bot.tar.gz"
+  FINGERPRINT="$(cat domain.yml config.yml $(find data nlu_components -type f \( -name '*.yml' -o -name '*.py' \) | sort) | sha256sum | cut -c1-32)"
+  if [ -f models/bot.tar.gz ] && [ "$(cat models/bot.fingerprint 2>/dev/null || true)" = "$FINGERPRINT" ]; then
+    echo "==> model is current (models/bot.tar.gz)"
+  else
+    echo "==> model: training (data, domain or config changed)"
+    started=$(date +%s)
+    .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 || {
+      tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
+    echo "$FINGERPRINT" > models/bot.fingerprint
+    echo "    model ready ($(( $(date +%s) - started ))s): models/bot.tar.gz"
+  fi
 fi
