@@ -39,43 +39,33 @@ def split_message(text: str, limit: int = MAX_LENGTH) -> list[str]:
     text = text.strip()
     if len(text) <= limit:
         return [text] if text else []
-    chunks: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        for piece in _fit(sentence, limit):
-            candidate = f"{current} {piece}".strip()
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return [c for c in chunks if c]
+    pieces = [piece for sentence in _SENTENCE_END.split(text) for piece in _fit(sentence, limit)]
+    return _pack(pieces, limit)
 
 
 def _fit(sentence: str, limit: int) -> list[str]:
     """A sentence longer than the limit is cut between words (a lone huge word is cut hard)."""
     if len(sentence) <= limit:
         return [sentence]
-    parts: list[str] = []
+    words = [w[k : k + limit] for w in sentence.split() for k in range(0, len(w), limit)]
+    return _pack(words, limit)
+
+
+def _pack(pieces: list[str], limit: int) -> list[str]:
+    """Join consecutive pieces with a space while they fit in `limit`."""
+    chunks: list[str] = []
     current = ""
-    for word in sentence.split():
-        while len(word) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}".strip()
+    for piece in pieces:
+        candidate = f"{current} {piece}".strip()
         if len(candidate) <= limit:
             current = candidate
         else:
-            parts.append(current)
-            current = word
+            if current:
+                chunks.append(current)
+            current = piece
     if current:
-        parts.append(current)
-    return parts
+        chunks.append(current)
+    return chunks
 
 
 def prepare(text: str, limit: int = MAX_LENGTH) -> list[str]:
