@@ -11,6 +11,9 @@ from actions.answer import COMPLAINT, HELP, HandoffRequest
 from actions.api import get_client
 from actions.handoff import hand_off, request_for_intent
 
+# The channel withheld the bot's reply: the guard stopped it, or the marketplace moderated it.
+WITHHELD_REPLY_REASONS = {"blocked_outgoing_text", "moderated_reply"}
+
 
 class ActionHandoff(Action):
     def name(self) -> str:
@@ -22,9 +25,11 @@ class ActionHandoff(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         request = request_for_intent(intent, tracker.latest_message)
         complaint = request.interaction_type == COMPLAINT
-        dispatcher.utter_message(
-            response="utter_handoff_complaint" if complaint else "utter_handoff_human"
-        )
+        if request.reason in WITHHELD_REPLY_REASONS:
+            response = "utter_handoff_checking"  # stands in for the reply the buyer did not get
+        else:
+            response = "utter_handoff_complaint" if complaint else "utter_handoff_human"
+        dispatcher.utter_message(response=response)
         return await hand_off(tracker, request, get_client(), dispatcher)
 
 

@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 from actions import tickets
 from actions.handoff import load_destinations
 from connectors import registry
+from connectors.compliance import EXPLANATIONS, check_outgoing
 from connectors.conversation import append_events, resume_bot
 from connectors.output import MercadoLibreOutput
 
@@ -46,15 +47,6 @@ def parse_agents(value: Any) -> dict[str, str]:
         if name and token:
             agents[token] = name
     return agents
-
-
-def check_outgoing(text: str) -> Any:
-    """The outgoing-text guard, when installed (connectors/compliance.py)."""
-    try:
-        from connectors.compliance import check_outgoing as guard
-    except ImportError:
-        return None
-    return guard(text)
 
 
 class InboxInput(InputChannel):
@@ -161,8 +153,12 @@ class InboxInput(InputChannel):
         if not ticket or ticket["status"] == "resolved":
             return response.json({"error": "not_found_or_resolved"}, 404)
         verdict = check_outgoing(text)
-        if verdict is not None and not verdict.allowed:
+        if not verdict.allowed:
+            logger.info("agent %s reply on ticket %s refused by the outgoing-text guard: %s", agent, ticket_id,
+                        verdict.kind)
             return response.json({"error": "blocked_by_guard", "kind": verdict.kind,
+                                  "message": EXPLANATIONS.get(str(verdict.kind), verdict.kind),
+                                  "excerpt": verdict.excerpt(text),
                                   "span": list(verdict.span) if verdict.span else None}, 422)
         conversation = ticket["conversation_id"]
         delivery: dict[str, Any] = {"channel": ticket.get("channel")}

@@ -9,7 +9,9 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
+from connectors.compliance import check_outgoing
 from connectors.intake import Intake
+from connectors.log_masking import mask
 from connectors.outgoing import prepare
 from meli import MeliClient, MeliError
 
@@ -24,10 +26,17 @@ class Delivery:
     moderated: list[dict[str, Any]] = field(default_factory=list)
     blocked: str | None = None
     errors: list[str] = field(default_factory=list)
+    guarded: list[str] = field(default_factory=list)  # kinds the outgoing-text guard stopped
 
 
 class MercadoLibreOutput(OutputChannel):
-    """Posts each reply, split to 350 latin-1 characters, to the sender of the last message."""
+    """Posts each reply, split to 350 latin-1 characters, to the sender of the last message.
+
+    Every reply passes the outgoing-text guard first. A blocked reply is not posted (it is
+    stored masked, with its kind) and neither is the rest of that turn, which was written
+    around it; the channel then hands the conversation off (`blocked_outgoing_text`), and the
+    handoff's own message, in the buyer's language, is what the buyer reads instead.
+    """
 
     def __init__(
         self,
@@ -53,6 +62,16 @@ class MercadoLibreOutput(OutputChannel):
         return "mercadolibre"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if self.delivery.guarded:
+            await self._record(mask(text), "not_sent")
+            return
+        verdict = check_outgoing(text)
+        if not verdict.allowed:
+            logger.warning("reply to pack %s blocked by the outgoing-text guard: %s (%s)", self.pack_id,
+                           verdict.kind, mask(verdict.excerpt(text)))
+            self.delivery.guarded.append(str(verdict.kind))
+            await self._record(mask(text), "blocked_by_guard", reason=verdict.kind)
+            return
         if self.suppress or self.to_user_id is None:
             logger.info("reply to pack %s not posted (conversation cannot receive it)", self.pack_id)
             await self._record(text, "not_sent")

@@ -127,6 +127,10 @@ class Processor:
                                                   conversation, input_channel=CHANNEL, metadata=metadata))
             return "resolved_by_buyer"
         delivery = output.delivery
+        if delivery.guarded:
+            await self._handoff(job, "blocked_outgoing_text", metadata, detail=delivery.guarded[0],
+                                suppress=False, to_user=msg.from_user_id)
+            return "blocked_outgoing_text"
         if delivery.moderated:
             await self._handoff(job, "moderated_reply", metadata, detail=delivery.moderated[0].get("reason"),
                                 suppress=False, to_user=msg.from_user_id)

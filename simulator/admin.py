@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator.admin_common import bad_request, read_json
+from simulator.admin_common import bad_request, not_found, read_json
 from simulator.constants import APP_ID, SELLER_ID
 from simulator.seed import SCENARIOS, SPECS
 from simulator.sites import SITES
@@ -78,6 +78,23 @@ async def moderate_next(request: web.Request) -> web.Response:
     return web.json_response({"pending": list(queue)})
 
 
+async def retitle_item(request: web.Request) -> web.Response:
+    """`{"title": "..."}`: the seller renames the listing of an order's first item.
+
+    Titles are seller-written text that the bot repeats to buyers, so tests use this to put
+    contact data where only the outgoing-text guard can stop it.
+    """
+    body = await read_json(request)
+    if not isinstance(body, dict) or not isinstance(body.get("title"), str) or not body["title"].strip():
+        return bad_request("a JSON object with a non-empty 'title' string is required")
+    raw = request.match_info["order_id"]
+    order = get_state(request).world.orders.get(int(raw)) if raw.isdigit() else None
+    if order is None:
+        return not_found(f"no order {raw}")
+    order["order_items"][0]["item"]["title"] = body["title"]
+    return web.json_response({"order_id": order["id"], "title": body["title"]})
+
+
 def add_routes(app: web.Application) -> None:
     router = app.router
     router.add_get("/_sim/health", health)
@@ -87,3 +104,4 @@ def add_routes(app: web.Application) -> None:
     router.add_delete("/_sim/requests", clear_requests)
     router.add_post("/_sim/expire_tokens", expire_tokens)
     router.add_post("/_sim/moderate_next", moderate_next)
+    router.add_put("/_sim/orders/{order_id}/title", retitle_item)

@@ -1,0 +1,251 @@
+"""Words and patterns of the outgoing-text guard, in pt, es and en, matched on folded text.
+
+Folded text is lower case without accents (see `compliance.fold`), so every pattern here is
+written without accents. They are grouped by what they recognise, not by rule: the rules in
+`connectors.compliance` combine them (a personal-data noun counts as a request only with a
+request cue around it and no negation before it).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def words(*alternatives: str) -> str:
+    """A non-capturing alternation of regex fragments, longest first so "whatsapp" beats "whats"."""
+    return "(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + ")"
+
+
+# --- what a buyer's personal data is called ------------------------------------------------
+MESSENGERS = words(
+    r"whats\s?app", "whats", "whatsap", "watsap", "watsapp", "wats", "wpp", "wsp", "wapp", "wasap", "guasap",
+    "zap", "zapzap", "zapp", r"zap\s?zap", "telegram", "telegran", "signal", "messenger",
+)
+SOCIAL = words(
+    "instagram", "insta", "ig", "facebook", "face", "fb", "tiktok", r"tik\s?tok", "twitter", "linkedin",
+    r"redes?\s+socia(?:is|les)", r"social\s+media", "kwai", "snapchat", "snap", r"red\s+social", r"rede\s+social",
+)
+PHONE_WORDS = words(
+    "telefone", "telefono", "tel", "fone", "fono", "celular", "cel", "cell", "cellphone", "movil", "mobile", "celu",
+    "telf", "tlf", "tfno", "telefonito", "celularzinho",
+    r"phone(?:\s+number)?", "linha", "whatsapp", "sms",
+)
+NUMBER_WORD = words("numero", "number", "nro", "num", "numerito", "numerinho", "numerozinho")
+# "numero do pedido" is what the bot itself asks for: these qualifiers make "numero" innocent.
+NOT_PHONE_NUMBER = words(
+    "pedido", "compra", "venda", "venta", "rastreio", "rastreamento", "rastreo", "seguimiento", "orden",
+    "order", "envio", "nota", "nf", "nfe", "factura", "serie", "produto", "producto", "anuncio",
+    "publicacao", "publicacion", "reclamacao", "reclamo", "chamado", "protocolo", "caso", "ticket", "guia",
+    "operacao", "operacion", "transacao", "transaccion", "pack", "pacote", "paquete", "modelo", "lote",
+    "item", "sku", "tracking", "shipment", "invoice", "claim", "case", "referencia", "devolucao",
+    "devolucion", "etiqueta", "coleta", "objeto", "calcado", "talla", "tamanho", "cuotas", "parcelas",
+)
+EMAIL_WORDS = words(r"e\s?-?\s?mail", "email", "mail", "correo", r"correo\s+electronico", "gmail", "hotmail",
+                    "outlook", "emeil", "imeil", "imeio", "emeio", "meil", "imail", "emai", "mail")
+ADDRESS_WORDS = words(
+    "endereco", "enderecos", "direccion", "domicilio", "address", "cep", r"codigo\s+postal", r"zip\s*code",
+    "zip", "localizacao", "localizacion", "ubicacion", "location", "bairro", "colonia", "residencia",
+    r"calle\s+y\s+numero", r"rua\s+e\s+numero", "ubi", "localidade", "cp", "cidade", "ciudad", "city", "barrio",
+    "comuna", "municipio", "provincia", r"google\s+maps", "maps", r"numero\s+da\s+casa", r"numero\s+de\s+casa",
+    r"house\s+number", "apartamento", "apto", "depto", "departamento",
+)
+DOCUMENT_WORDS = words(
+    "cpf", "cnpj", "rg", r"documento(?!s?\s+fisca)", r"documentos(?!\s+fisca)", "dni", "rut", "rfc", "curp",
+    "cuit", "cuil", "cedula", "identidade", "identificacao", "identificacion", "passaporte", "pasaporte",
+    "passport", "ssn", "ine", "nit", r"id\s+(?:number|card)", r"data\s+de\s+nascimento", r"fecha\s+de\s+nacimiento",
+    r"date\s+of\s+birth", "birthday", r"social\s+security", r"carteira\s+de\s+motorista", "cnh",
+    r"(?:fecha|data|dia)\s+(?:de\s+|que\s+|em\s+que\s+|en\s+que\s+)?(?:nac\w*|nasc\w*)", "naciste", "nasceu",
+    r"when\s+were\s+you\s+born", r"c\.\s?p\.\s?f\.?", r"d\.\s?n\.\s?i\.?", r"r\.\s?u\.\s?t\.?", r"r\.\s?g\.?",
+    r"driver'?s\s+licen[cs]e", r"licencia\s+de\s+conducir", r"carnet\s+de\s+conducir", r"carteira\s+de\s+identidade",
+    r"documento\s+de\s+identidad", "identity", "ruc", "cic", r"tax\s+id",
+)
+BANK_WORDS = words(
+    r"dados\s+bancarios", r"datos\s+bancarios", r"bank\s+(?:details|account|info|information)", "bank",
+    r"conta\s+(?:bancaria|corrente|poupanca)", r"cuenta\s+(?:bancaria|corriente)", r"caja\s+de\s+ahorros?",
+    r"numero\s+da\s+conta", r"numero\s+de\s+(?:la\s+)?cuenta", r"account\s+number", "iban", "swift",
+    r"agencia(?!\s+(?:d[eo]s?|de\s+los)\s+correios?)", "banco", r"chave(?:\s+d[oe])?\s+pix", "pix", "cbu", "cvu",
+    "alias", "clabe", r"routing\s+number", "cartao", "tarjeta", r"(?:credit\s+|debit\s+)?card(?:\s+number)?",
+    "cvv", "cvc", r"codigo\s+de\s+seguranca", r"codigo\s+de\s+seguridad", r"security\s+code", "senha",
+    "contrasena", "password", r"clave(?!\s+de\s+acceso\s+de\s+la\s+factura)",
+    r"codigo\s+(?:de\s+)?(?:verificacao|verificacion|confirmacao|confirmacion|acesso|acceso)",
+    r"verification\s+code", "token", "paypal", r"mercado\s*pago", "otp",
+    r"codigo(?:\s+\w+){0,4}\s+(?:que\s+|q\s+)?(?:te\s+mandaron|te\s+llego|le\s+llego|chegou|recebeu|recebido|sms|"
+    r"por\s+sms|via\s+sms|te\s+enviaron|mandamos|enviamos)", r"codigo\s+de\s+\d\s+digitos", r"\d[\s-]digit\s+code",
+    r"code\s+(?:you|we)\s+(?:got|received|sent)", r"tipo\s+de\s+cuenta", r"titular\s+de\s+la\s+cuenta",
+)
+
+# --- who the data belongs to, and the verbs that ask for it ------------------------------------
+YOUR = words("seu", "sua", "seus", "suas", "teu", "tua", "teus", "tuas", "tu", "tus", "su", "sus", "your", "ur",
+             "yours", r"de\s+voce", r"de\s+vc", r"do\s+senhor", r"da\s+senhora", r"de\s+usted", r"de\s+vos",
+             "o", "a", "el", "la", "um", "uma", "un", "una", "algum", "alguma", "algun", "alguna", "outro",
+             "otro", "another", "some", "any", "the", "o seu", "a sua", "el tuyo")
+# Verbs that ask the buyer to hand something over here: "me passa", "pasame", "send me".
+GIVE_IMPERATIVE = words(
+    "passa", "passe", "manda", "mande", "envia", "envie", "informa", "informe", "fala", "fale", "diz", "diga",
+    "digita", "digite", "escreve", "escreva", "coloca", "coloque", "anota", "anote", "compartilha",
+    "compartilhe", "repassa", "repasse", "encaminha", "encaminhe", "deixa", "deixe", "pasa", "pasame", "pasanos",
+    "pasas", "pasalo", "mandame", "mandanos", "mandas", "enviame", "envianos", "envias", "dime", "decime",
+    "decinos", "dinos", "digame", "indica", "indicame", "indicanos", "informame", "informanos", "escribime",
+    "escribeme", "escribinos", "escribe", "escriba", "comparte", "compartime", "compartinos", "compartenos",
+    "facilita", "facilitame", "facilitanos", "proporciona", "proporcioname", "brinda", "brindame", "brindanos",
+    "deja", "dejame", "dejanos", "dejas", "dame", "danos", "deme", "denos", "indique", "indiqueme", "indiquenos",
+    "envieme", "envienos", "mandeme", "mandenos", "proporcione", "proporcionenos", "facilitenos", "faciliteme",
+    "comparta", "compartanos", "diganos", "escribanos", "informenos", "brindenos", "dejenos", "compartis",
+    "pasas", "decis", "indicas", "escribis", "confirmas", "regalas", "regala", "regalame", "regalanos", "regale",
+    "regaleme", "passa-me", "passe-me", "informe-nos", "envie-nos", "passe-nos", "mande-nos", "manda-me",
+    "envia-me", "diga-me", "digam", "informem", "anotame", "anotalo", "apuntame", "apunta", "anotanos",
+    "send", "give", "tell", "share", "provide", "text", "drop", "leave",
+    "write", "type", "forward", "dm", "confirmame", "confirmanos", "confirmenos", "regalame", "enviarnos",
+)
+GIVE_INFINITIVE = words(
+    "passar", "mandar", "enviar", "informar", "falar", "dizer", "digitar", "escrever", "colocar", "anotar",
+    "compartilhar", "repassar", "encaminhar", "deixar", "confirmar", "pasar", "decir", "indicar", "escribir",
+    "compartir", "facilitar", "proporcionar", "brindar", "dejar", "dar", "send", "give", "tell", "share",
+    "provide", "confirm", "leave", "write", "type", "drop", "forward", "pasarme", "mandarme", "enviarme",
+    "decirme", "indicarme", "informarme", "compartirme", "darme", "confirmarme", "passar-me", "enviar-me",
+    "anotar", "apuntar", "registrar", "cadastrar",
+)
+ASK = words("qual", "quais", "cual", "cuales", r"what\s+(?:is|are|was)", r"what's", r"whats(?=\s+(?:your|ur|is|the))",
+            "which", "cade", "kd", r"como\s+(?:e|es)\s+(?:o|a|el|la|seu|sua|tu|su|teu|tua)")
+MODAL = words("pode", "poderia", "podia", "consegue", "conseguiria", "podes", "puede", "puedes", "podrias",
+              "podria", "podes", "podras", "could", "can", "would", "will", r"tem\s+como", r"da\s+pra",
+              r"da\s+para", "favor", "gentileza", "please", "pls", "plis", "porfa", "porfavor", "quer", "queres",
+              "queria", "quisiera")
+NEED = words("preciso", "precisamos", "precisaria", "precisariamos", "necessito", "necessitamos", "necesito",
+             "necesitamos", "necesitaria", "necesitariamos", "need", "needs", "require", "requerimos",
+             "requiero", "gostaria", "quero", "queremos", "quiero", "queriamos", r"would\s+like", "falta",
+             "faltou", "faltaria", r"hace\s+falta", "necessario", "necesario", "required", "obrigatorio",
+             "obligatorio", "requested", "solicito", "solicitamos", "pedimos", "pido", "peco")
+HAVE_Q = words("tem", "tens", "tenes", "tienes", "tiene", "have", r"got", r"voce\s+tem", r"vc\s+tem", "usa",
+               "usas", "usa")
+WEAK = words("confirma", "confirme", "verifica", "verifique", "confere", "confira", "revisa", "revise",
+             "atualiza", "atualize", "actualiza", "actualice", "check", "update", "confirm", "valida", "valide")
+TO_ME = words("me", "nos", r"pra\s+mim", r"para\s+mim", r"pra\s+gente", r"pra\s+nos", "aqui", r"por\s+aqui",
+              "aca", r"por\s+aca", "here", r"to\s+me", r"to\s+us", "conmigo", "comigo")
+NEGATION = words("nao", "nunca", "jamais", "nem", "never", "nadie", "ninguem", "nobody", r"no\s+one",
+                 r"don'?t", r"do\s+not", "not", r"won'?t",
+                 r"will\s+not", "jamas", "ni", "sem", "sin", "without", "nenhum", "nenhuma", "ningun",
+                 "ninguna", "evite", "evita", "avoid", r"no\s+need", "nada", "dispensa", "dispensamos")
+# Spanish "no" is a negation only before a verb or clitic (Portuguese "no" means "in the").
+NO_VERB = (r"no\s+(?:me|te|le|lo|la|nos|les|se|es|hace|hay|vamos|vas|va|necesit\w*|pedi\w*|pid\w*|solicit\w*|"
+           r"compart\w*|envi\w*|mand\w*|pas\w*|brind\w*|proporcion\w*|deb\w*|tien\w*|tenes|requ\w*|dar|des|"
+           r"hagas|hace|aten\w*|trabaj\w*|usa\w*|respond\w*|contest\w*|damos|hacemos|ofrec\w*|vend\w*|"
+           r"acept\w*|compart\w*|manej\w*)\b")
+# Pointing the buyer at their own marketplace account is not a request to send data here.
+PLATFORM = words(
+    r"mercado\s*li[bv]re", r"mercado\s*pago", "meli", "ml", r"minhas\s+compras", r"mis\s+compras",
+    r"my\s+purchases", r"(?:na|em)\s+sua\s+conta", r"en\s+tu\s+cuenta", r"in\s+your\s+account", r"no\s+app",
+    r"na\s+app", r"en\s+la\s+app", r"no\s+aplicativo", r"en\s+la\s+aplicacion", r"in\s+the\s+app",
+    r"cadastrad[oa]s?", r"registrad[oa]s?", r"da\s+compra", r"de\s+la\s+compra", r"do\s+pedido",
+    r"del\s+pedido", r"on\s+the\s+order", "plataforma", "platform",
+)
+
+# --- moving off the marketplace -----------------------------------------------------------------
+CONTACT_VERB = words(
+    "chama", "chame", "chamar", "chamo", "liga", "ligue", "ligar", "ligo", "fala", "fale", "falar", "falamos",
+    "conversa", "conversamos", "conversar", "continua", "continuar", "continuamos", "seguimos", "seguir",
+    "segue", r"me\s+manda", "mande", r"me\s+envia", "envie", r"te\s+mando", r"te\s+envio", "escreve", "escreva",
+    "escrever", "respondo", "atendo", "resolvemos", "add",
+    "adiciona", "adicione", "llama", "llamame", "llamanos", "llamar", "llamo", "habla", "hablame", "hablemos",
+    "hablar", "escribime", "escribeme", "escribinos", "escribir", "escribi", "escribo", "contacta",
+    "contactame", "contactanos", "contactar", "comunicate", "comunicarnos", "comunicarte", "comunicamos",
+    "sigamos", "continuemos", "move", "switch", "take", "go", "mudar", "mudamos", "passamos", "pasamos",
+    "pasemos", "vamos", "mandame", "mandanos", "agregame", "agreganos", "agrega", "text", "call",
+    "message", "msg", "reach", "contact", "chat", "talk", "continue", "ping", "write", "explico", "explicar",
+    "mostro", "mostrar", r"te\s+passo", r"te\s+paso", "chamem", r"te\s+aviso", "avisa", r"manda\s+msg",
+    r"hit\s+me\s+up",
+)
+VIA = words("no", "na", "pelo", "pela", "por", "via", "en", "al", "on", "at", "over", "through", "in", "by",
+            "pro", "pra", "num", "numa", "to", "de", "para", "a")
+CHANNEL = words(MESSENGERS, SOCIAL, "direct", "dm", "inbox", "privado", "particular", "pv", "pvt", "privada")
+PERSONAL_CHANNEL = words("sms", r"e-?mail", "correo", "gmail", "telefone", "telefono", r"cel(?:ular)?", "fone",
+                         "llamada", "ligacao", "phone", "chamada", "mail")
+OFF_SITE = (
+    r"\b(?:por\s+fora|(?:fora|fuera|afuera)\s+d[oae]l?\s+(?:(?:la|el|o|a)\s+)?(?:mercado\s*li[bv]re|ml|meli|site|app|aplicativo|"
+    r"plataforma|pagina|sistema)|por\s+(?:a)?fuera|outside\s+(?:of\s+)?(?:mercado\s*li[bv]re|meli|the\s+"
+    r"platform|the\s+app|ml)|off\s+(?:the\s+)?(?:platform|app|site)|sem\s+(?:passar\s+pelo\s+|o\s+)?"
+    r"(?:mercado\s*livre|ml)|sin\s+(?:pasar\s+por\s+)?(?:mercado\s*libre|ml)|without\s+(?:mercado\s*li[bv]re|"
+    r"meli)|(?:direto|diretamente|directo|directamente|direct(?:ly)?)\s+(?:comigo|conmigo|with\s+me|with\s+us|"
+    r"com\s+a\s+gente|con\s+nosotros|com\s+(?:o\s+)?vendedor|con\s+el\s+vendedor))\b"
+)
+HERE = words(r"por\s+aqui", "aqui", r"por\s+aca", "aca", r"aqui\s+mesmo", r"no\s+chat", r"en\s+el\s+chat",
+             r"por\s+este\s+chat", r"neste\s+chat", r"en\s+este\s+chat", "here", r"in\s+this\s+chat",
+             r"pelo\s+chat", r"por\s+el\s+chat", r"pelo\s+mercado\s+livre", r"por\s+mercado\s+libre",
+             r"dentro\s+d[oe]l?\s+(?:mercado\s*li[bv]re|ml)")
+
+MINE = words("meu", "minha", "nosso", "nossa", "mi", "mis", "nuestro", "nuestra", "my", "our", "meus", "nossos")
+OWN_CHANNEL = words(MESSENGERS, SOCIAL, "numero", "telefone", "telefono", "fone", "cel", "celular", "contato",
+                    "contacto", "contact", "phone", r"e-?mail", "correo", "mail", "site", "sitio", r"pagina\s+web",
+                    "web", "website", "webpage", r"loja\s+virtual", r"loja\s+online", r"tienda\s+online",
+                    r"tienda\s+virtual", r"(?:perfil|profile|pagina|page|canal|channel|grupo|group)\s+(?:n[oa]|d[oa]|"
+                    r"de|del|en|on)\s+(?:" + MESSENGERS + "|" + SOCIAL + ")")
+OWN_PAYMENT = words("cbu", "cvu", "alias", "clabe", r"cuenta(?:\s+bancaria)?", r"numero\s+de\s+cuenta",
+                    r"conta(?:\s+bancaria)?", r"dados\s+bancarios", r"datos\s+bancarios", r"bank\s+account",
+                    "account", "paypal", r"chave(?:\s+d[oe])?\s+pix", "pix", "iban", r"link\s+de\s+pago",
+                    r"link\s+de\s+pagamento", r"payment\s+link", "qr")
+ALT_PAYMENT = words("paypal", r"western\s+union", "zelle", "venmo", "bitcoin", "btc", "usdt", "binance",
+                    "cripto", "crypto", "skrill", "payoneer", "wise", r"nubank\s+pra\s+nubank")
+# Imperatives and first-person offers only: "seu pagamento com Pix" describes the checkout, "me paga" does not.
+PAY_VERB = words(
+    "paga", "pague", "pagas", "pagame", "paganos", r"me\s+pagar", r"pode\s+pagar", r"puede\s+pagar",
+    r"podes\s+pagar", "pay", "deposita", "deposite", "depositame", "transfere", "transfira", "transferime",
+    "transferinos", "transfiere", "wire", r"manda\s+o\s+dinheiro", r"send\s+the\s+money", "abona", "abone",
+    r"te\s+cobro", r"le\s+cobro", r"te\s+cobramos", "acredita", "pagá",
+)
+CASH = words(r"em\s+dinheiro", r"no\s+dinheiro", r"em\s+especie", r"en\s+efectivo", "efectivo", r"in\s+cash",
+             "cash", r"dinheiro\s+vivo", r"na\s+mao", r"en\s+mano", r"contra\s*entrega", r"contra\s+reembolso",
+             r"(?:ao|al)\s+receb\w*", r"al\s+recib\w*", r"na\s+entrega", r"en\s+la\s+entrega", r"on\s+delivery",
+             r"upon\s+delivery", r"quando\s+(?:eu\s+)?(?:for\s+)?entreg\w*", r"cuando\s+(?:te\s+lo\s+)?entreg\w*",
+             "aparte", r"a\s+parte", r"por\s+separado", "separately", r"por\s+fora", r"por\s+fuera", "direto",
+             "directo", "directamente", "diretamente", "directly", r"pra\s+mim", r"para\s+mi", r"a\s+mi",
+             r"to\s+me", "boleto", "deposito", "transferencia")
+BUY_VERB = words("compra", "compre", "comprar", "compras", "buy", "comprame", "compranos", "comprarme",
+                 "comprarnos", "compra-me", "compre-me", "order", "pide", "pedi", "pedir",
+                 "encomenda", "encomende", "adquira", "adquiri", "adquirir", "fecha", "fechar", "fechamos",
+                 "fechemos", "negocia", "negociar", "negociamos", "acerta", "acertamos", "arreglamos",
+                 "cerramos", "cerremos", "combinamos", "vendo", r"te\s+vendo", "vendemos", "sale", "sai", "deal",
+                 "trato", "negocio", "faco", "hago", "hacemos", "fazemos", "finaliza", "finalizamos")
+OWN_STORE = words(r"(?:n[oa]|pel[oa])\s+(?:nosso|nossa|meu|minha)\s+(?:site|loja|pagina|instagram|insta|whats\w*|"
+                  r"catalogo)", r"en\s+(?:nuestr[oa]|mi)\s+(?:web|pagina|tienda|sitio|local|instagram|catalogo)",
+                  r"(?:on|at|from)\s+(?:our|my)\s+(?:site|website|store|shop|page|instagram)", "comigo", "conmigo",
+                  r"with\s+me", r"from\s+me", r"from\s+us", "direto", "directo", "directamente", "diretamente",
+                  "directly", r"direct(?=\s)", r"com\s+a\s+gente", r"con\s+nosotros")
+CHEAPER = words(r"mais\s+barato", r"mas\s+barato", "cheaper", r"desconto", r"descuento", "discount",
+                r"sai\s+mais\s+em\s+conta", r"melhor\s+preco", r"mejor\s+precio", r"better\s+price",
+                r"sem\s+(?:a\s+)?(?:taxa|comissao|tarifa)", r"sin\s+(?:la\s+)?(?:comision|tarifa)",
+                r"without\s+(?:the\s+)?fees?", r"economiza", r"ahorra", r"ahorras", r"economiz\w*", "save")
+CLAIM = words(r"reclamac\w*", r"reclamo\w*", r"reclama\w*", r"claim\w*", r"disputa\w*", r"dispute\w*",
+              r"mediac\w*", r"denuncia\w*", r"queja\w*", "complaint", "complaints", r"contestac\w*",
+              r"devoluc\w*\s+(?:pelo|por)\s+(?:mercado|ml)")
+OPEN_CLAIM = words(r"abr\w*", "abre", "abras", r"inici\w*", r"fa[cz]\w*", r"hag\w*", "open", "file", "raise",
+                   r"registr\w*", r"escal\w*", r"pon\w*", r"met\w*", r"entr\w*", "chamar", r"acion\w*", "acion")
+CLOSE_CLAIM = words("cancela", "cancele", "cancelar", "cancelala", "cancelalo", "fecha", "feche", "fechar",
+                    "encerra", "encerre", "encerrar", "retira", "retire", "retirar", "retiralo", "retirala", "cierra",
+                    "cierre", "cerra", "cerrar", "close", "cancel", "withdraw", "remove", "tira", "tire", "tirar",
+                    "baja", "desiste", "desista", "desistir", "quita", "quite", "quitar", "saca", "sacar", "anula",
+                    "anule", "anular", "finaliza", "finalize", "finalizar")
+
+# --- numbers ---------------------------------------------------------------------------------
+NUMBER_WORDS_1 = (
+    "zero um uma dois duas tres quatro cinco seis meia sete oito nove cero uno dos cuatro siete ocho nueve "
+    "one two three four five six seven eight nine oh"
+).split()
+NUMBER_WORDS_2 = (
+    "dez onze doze treze catorze quatorze quinze dezesseis dezessete dezoito dezenove vinte trinta quarenta "
+    "cinquenta sessenta setenta oitenta noventa diez once doce trece quince dieciseis diecisiete dieciocho "
+    "diecinueve veinte treinta cuarenta cincuenta sesenta ochenta ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+).split()
+NUMBER_WORD_DIGITS = {w: 1 for w in NUMBER_WORDS_1} | {w: 2 for w in NUMBER_WORDS_2}
+TLDS = words("com", "net", "be", "gle", "ms", "im", "sh", "cloud", "art", "tech", "fun", "one", "pro",
+             "org", "br", "ar", "mx", "co", "cl", "uy", "pe", "ve", "ec", "bo", "py", "io", "ly",
+             "me", "app", "link", "site", "store", "shop", "online", "info", "biz", "gl", "gg", "to", "cc", "tv",
+             "us", "es", "xyz", "page", "bio", "ai", "dev", "ws", "tk", "ee", "club", "top", "live", "website",
+             "tienda", "loja", "lat", "uk", "de", "it", "fr", "pt", "ca", "eu")
+SHORTENERS = words(r"bit\s*\.?\s*ly", "bitly", "tinyurl", r"t\.co", r"goo\.gl", r"rebrand\.ly", r"bl\.ink",
+                   r"t2m\.io", r"is\.gd", r"cutt\.ly", "shorturl", r"ow\.ly", "polr", "yourls", r"linktr\.ee",
+                   "linktree", r"wa\.me", r"api\.whatsapp", r"chat\.whatsapp", r"t\.me", r"m\.me", r"encurtador",
+                   r"acortador", r"bio\.link", r"beacons\.ai", r"youtu\.be", r"forms\.gle", r"drive\.google",
+                   r"docs\.google", r"maps\.app\.goo\.gl")
+OFFICIAL_DOMAINS = re.compile(r"(?:^|\.)(?:mercadoli[bv]re|mercadolivre|mlstatic|mercadoshops)\.")
+CURRENCY = re.compile(r"(?:r\$|us\$|\$|usd|brl|ars|mxn|clp|cop|pen|uyu|eur|€|reais|pesos)\s*$")
