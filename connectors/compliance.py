@@ -252,7 +252,7 @@ NOUNS: list[tuple[str, re.Pattern[str]]] = [
     ("request_email", _compile(rf"\b{lx.EMAIL_WORDS}\b")),
     ("request_address", _compile(rf"\b{lx.ADDRESS_WORDS}\b")),
     ("request_document", _compile(rf"\b{lx.DOCUMENT_WORDS}(?![\w])")),
-    ("request_social", _compile(rf"\b(?:{lx.SOCIAL}|redes|arroba|user|usuario|username|handle)\b|"
+    ("request_social", _compile(rf"\b(?:{lx.SOCIAL}|redes|arroba|user|usuario|username|handle|perfil|profile)\b|"
                                 rf"(?<=\s)@(?=\s|$|[?.!,])|"
                                 rf"\b(?:perfil|profile)\s+(?:n[oa]s?|d[oa]s?|de|en|on|in)\s+(?:{lx.SOCIAL}|redes)\b")),
     ("request_bank", _compile(rf"\b{lx.BANK_WORDS}\b")),
@@ -260,7 +260,7 @@ NOUNS: list[tuple[str, re.Pattern[str]]] = [
 # Nouns that are personal data only when plainly asked for ("qual sua cidade?", "tu CP?").
 WEAK_NOUNS = {"cidade", "ciudad", "city", "barrio", "comuna", "municipio", "provincia", "cp", "ubi", "zip", "maps",
               "user", "usuario", "username", "handle", "redes", "linea", "apartamento", "apto", "depto",
-              "departamento", "bank", "banco", "token", "identity", "cic"}
+              "departamento", "bank", "banco", "token", "identity", "cic", "perfil", "profile"}
 DIRECT_ASK = _compile(
     rf"\b(?:(?:me|nos|mi|le)\s+(?:{lx.GIVE_IMPERATIVE}|{lx.WEAK}|da|de|das|des|dar|dice|dices|dizer|dis)|"
     rf"{lx.GIVE_IMPERATIVE}|{lx.ASK}|{lx.MODAL}(?:\s+\w+){{0,2}}\s+(?:me\s+|nos\s+)?{lx.GIVE_INFINITIVE}"
@@ -276,6 +276,15 @@ LEAD_IN = set(
     "cosa ya ja bom bem".split()
 )
 HAVE_ASK = _compile(rf"\b{lx.HAVE_Q}\b")
+# "a que numero te puedo marcar?", "qual seu e-mail?": an interrogative right before the noun.
+ASKED_WHICH = _compile(r"(?:\b(?:qual|quais|cual|cuales|what|which)|(?:^\s*|¿\s*|\b(?:a|en|de|para|em|pra|por|con|com|"
+                       r"to|at)\s+)(?:que|q))\s+(?:(?:o|a|el|la|seu|sua|tu|su|your)\s+)?$")
+SOCIAL_MENTION = _compile(rf"\b(?:{lx.SOCIAL}|redes)\b")
+# "me passa ele aqui", "dictamelo", "send it to me": the thing named in the previous sentence.
+PRONOUN_ASK = _compile(rf"\b(?:(?:me|nos)\s+)?(?:{lx.GIVE_IMPERATIVE})\s*-?\s*(?:ele|ela|eles|isso|esse|essa|o|a)?"
+                       rf"(?:\s+(?:pra|para)\s+(?:mim|nos))?\s+(?:aqui|por\s+aqui|aca|here)\b|"
+                       rf"\b\w+(?:melo|mela|noslo|nosla|selo|sela)\b|\b(?:send|give|tell|text)\s+(?:it|that|them)\s+"
+                       rf"(?:to\s+)?(?:me|us)\b")
 NEGATED = _compile(rf"\b(?:{lx.NEGATION}|{lx.NO_VERB})\b")
 PLATFORM = _compile(rf"\b{lx.PLATFORM}\b")
 STRONG_ASK = _compile(rf"\b(?:(?:me|nos)\s+{lx.GIVE_IMPERATIVE}|{lx.ASK}|{lx.GIVE_IMPERATIVE}\s+me)\b")
@@ -318,17 +327,25 @@ def _requests(t: str) -> Iterator[Hit]:
     for m in ASKING_WHERE.finditer(t):
         if not _negated(t, _segment_start(t, m.start()), m.start()):
             yield "request_address", m.start(), m.end()
+    social_text = SOCIAL_MENTION.search(t) is not None
+    mentioned: list[str] = []  # data nouns of the previous sentence, for "...? me passa ele aqui"
     for offset, clause in _clauses(t):
         asks = [a for a in DIRECT_ASK.finditer(clause) if _is_ask(clause, a)]
         question = "?" in clause
         platform = PLATFORM.search(clause) is not None
+        nouns_here: list[str] = []
         for kind, noun in NOUNS:
             for n in noun.finditer(clause):
-                if not _is_data_noun(kind, clause, n):
+                if not _is_data_noun(kind, clause, n, social_text):
                     continue
+                nouns_here.append(kind)
                 cue = _cue_for(clause, n, asks, question, platform)
                 if cue is not None:
                     yield kind, offset + min(cue, n.start()), offset + n.end()
+        pronoun = PRONOUN_ASK.search(clause)
+        if mentioned and pronoun and not _negated(clause, 0, pronoun.start()):
+            yield mentioned[0], offset + pronoun.start(), offset + pronoun.end()
+        mentioned = nouns_here
 
 
 def _is_ask(clause: str, ask: re.Match[str]) -> bool:
@@ -339,7 +356,7 @@ def _is_ask(clause: str, ask: re.Match[str]) -> bool:
     return all(word in LEAD_IN for word in before[-4:]) and len(before) <= 4
 
 
-def _is_data_noun(kind: str, clause: str, n: re.Match[str]) -> bool:
+def _is_data_noun(kind: str, clause: str, n: re.Match[str], social_text: bool = False) -> bool:
     word = n.group()
     after = clause[n.end():n.end() + 40]
     before = clause[max(0, n.start() - 40):n.start()]
@@ -395,6 +412,8 @@ def _is_data_noun(kind: str, clause: str, n: re.Match[str]) -> bool:
     if kind == "request_document" and word in ("rg", "ine", "nit", "ruc", "cic", "identity") and not your and not \
             re.search(r"\b(?:o|el|la|a|do|da|de|your|numero|number|foto|copia|copy)\s*$", before):
         return False
+    if word in ("perfil", "profile", "user", "usuario", "username", "handle") and not social_text:
+        return False
     if word.split()[0] in WEAK_NOUNS:
         return your or bool(re.search(r"\b(?:qual|quais|cual|cuales|que|q|what|which)\s+(?:(?:e|es|is)\s+)?"
                                       r"(?:(?:o|a|el|la|seu|sua|tu|su|your)\s+)?$", before))
@@ -421,10 +440,12 @@ def _cue_for(clause: str, n: re.Match[str], asks: list[re.Match[str]], question:
                                                                      have.end()):
                 return have.start()
         lead = clause[:n.start()]
-        if re.search(r"(?:^|[\s,¿])(?:e|y|and|o|el|la|a|que|q|qual|cual|what|which|em\s+que|en\s+que|de\s+que)?\s*"
-                     r"(?:(?:seu|sua|teu|tua|tu|su|your|ur)\s+)?$", lead) and len(WORD.findall(lead)) <= 4 \
-                and not _negated(clause, 0, n.start()):
+        if re.fullmatch(r"\s*(?:¿\s*)?(?:(?:e|y|and|o|el|la|a|que|q|qual|cual|what|which|em\s+que|en\s+que|de\s+que)"
+                        r"\s+)?(?:(?:seu|sua|teu|tua|tu|su|your|ur)\s+)?", lead):
             return n.start()  # "E seu whats?" / "tu mail?" / "que colonia?"
+        if ASKED_WHICH.search(clause[:n.start()]) \
+                and not platform and not _negated(clause, 0, n.start()):
+            return n.start()  # "a que numero te puedo marcar?"
     if re.search(r"\b(?:por\s+favor|porfa|porfavor|pls|please|plis|pf|pfv)\b", clause) and not platform:
         words_in = WORD.findall(clause)
         position = len(WORD.findall(clause[:n.start()]))

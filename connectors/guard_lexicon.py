@@ -94,6 +94,7 @@ GIVE_IMPERATIVE = words(
     "pasas", "decis", "indicas", "escribis", "confirmas", "regalas", "regala", "regalame", "regalanos", "regale",
     "regaleme", "passa-me", "passe-me", "informe-nos", "envie-nos", "passe-nos", "mande-nos", "manda-me",
     "envia-me", "diga-me", "digam", "informem", "anotame", "anotalo", "apuntame", "apunta", "anotanos",
+    "dictame", "dictamelo", "dictanos", "dita", "dite", "pasamelo", "mandamelo", "passa-o",
     "send", "give", "tell", "share", "provide", "text", "drop", "leave",
     "write", "type", "forward", "dm", "confirmame", "confirmanos", "confirmenos", "regalame", "enviarnos",
 )
@@ -106,7 +107,9 @@ GIVE_INFINITIVE = words(
     "anotar", "apuntar", "registrar", "cadastrar",
 )
 ASK = words("qual", "quais", "cual", "cuales", r"what\s+(?:is|are|was)", r"what's", r"whats(?=\s+(?:your|ur|is|the))",
-            "which", "cade", "kd", r"como\s+(?:e|es)\s+(?:o|a|el|la|seu|sua|tu|su|teu|tua)")
+            "which", "cade", "kd", r"como\s+(?:te|lo|la|o|a|vc|voce)\s+(?:encuentro|encontro|acho|busco|procuro|"
+            r"apareces|aparece|adiciono|agrego|sigo)", r"como\s+apareces", r"how\s+(?:do|can)\s+i\s+(?:find|reach|add)",
+            r"como\s+(?:e|es)\s+(?:o|a|el|la|seu|sua|tu|su|teu|tua)")
 MODAL = words("pode", "poderia", "podia", "consegue", "conseguiria", "podes", "puede", "puedes", "podrias",
               "podria", "podes", "podras", "could", "can", "would", "will", r"tem\s+como", r"da\s+pra",
               r"da\s+para", "favor", "gentileza", "please", "pls", "plis", "porfa", "porfavor", "quer", "queres",
@@ -136,8 +139,7 @@ PLATFORM = words(
     r"mercado\s*li[bv]re", r"mercado\s*pago", "meli", "ml", r"minhas\s+compras", r"mis\s+compras",
     r"my\s+purchases", r"(?:na|em)\s+sua\s+conta", r"en\s+tu\s+cuenta", r"in\s+your\s+account", r"no\s+app",
     r"na\s+app", r"en\s+la\s+app", r"no\s+aplicativo", r"en\s+la\s+aplicacion", r"in\s+the\s+app",
-    r"cadastrad[oa]s?", r"registrad[oa]s?", r"da\s+compra", r"de\s+la\s+compra", r"do\s+pedido",
-    r"del\s+pedido", r"on\s+the\s+order", "plataforma", "platform",
+    r"cadastrad[oa]s?", r"registrad[oa]s?", "plataforma", "platform",
 )
 
 # --- moving off the marketplace -----------------------------------------------------------------
