@@ -471,7 +471,7 @@ def _word_gap(clause: str, ask: re.Match[str], noun: re.Match[str]) -> int:
 
 def _segment_start(clause: str, position: int) -> int:
     cut = max(clause.rfind(",", 0, position), clause.rfind(" mas ", 0, position), clause.rfind(" pero ", 0, position),
-              clause.rfind(" but ", 0, position), clause.rfind(" so ", 0, position) if False else -1)
+              clause.rfind(" but ", 0, position))
     return cut + 1 if cut >= 0 else 0
 
 

@@ -35,6 +35,9 @@ step "end-to-end test stories (rasa test core)"
 grep -E "Correct:|Accuracy:" var/test_stories.log | head -4 || true
 echo "    all test stories passed"
 
+step "outgoing-text guard on its labelled set (recall >= 0.95, false blocks <= 2%)"
+.venv/bin/python scripts/evaluate_guard.py --enforce
+
 step "NLU evaluation per language (held-out split, thresholds enforced)"
 .venv/bin/python scripts/evaluate_nlu.py --enforce 2>var/evaluate_nlu.log || {
   tail -30 var/evaluate_nlu.log; exit 1; }

@@ -58,6 +58,14 @@ def test_buyer_complaint_agent_reply_resolve_and_bot_again(stack: Stack, browser
     assert "Mercado Libre" in context and sc.item_titles[0] in context and str(pack) in context
     inbox.wait_for_selector(f"#transcript .line.buyer >> text={complaint[:20]}", timeout=15_000)
 
+    blocked = "me passa seu whats que resolvo rapidinho" if sc.site_id == "MLB" else "pasame tu whatsapp y lo vemos"
+    inbox.fill("#draft", blocked)
+    inbox.click("#send")
+    inbox.wait_for_selector("#error >> text=Não enviado", timeout=15_000)
+    assert "telefone" in inbox.inner_text("#error")
+    assert inbox.input_value("#draft") == blocked  # the draft is kept for the agent to fix
+    assert buyer.locator("li.msg.seller", has_text=blocked[:15]).count() == 0
+
     inbox.fill("#draft", reply)
     inbox.click("#send")
     buyer.wait_for_selector(f"li.msg.seller >> text={reply[:25]}", timeout=30_000)
