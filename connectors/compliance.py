@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from connectors import guard_lexicon as lx
 
@@ -61,29 +62,41 @@ Hit = tuple[str, int, int]  # kind, start, end in folded text
 _INVISIBLE = {"Cf", "Mn"}
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, Sequence[int]]:
     """Lower case, no accents, no invisible characters; and where each folded char came from.
 
     Zero-width characters and combining marks are dropped ("what\u200bsapp" is "whatsapp"),
     full-width and other compatibility forms become ASCII ("１１" is "11").
     """
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
-            if unicodedata.category(part) in _INVISIBLE:
-                continue
-            lowered = part.lower()
-            for piece in lowered:
-                if unicodedata.category(piece) in _INVISIBLE:
-                    continue
+    if text.isascii():
+        return text.lower(), range(len(text))
+    pieces = [_fold_char(char) for char in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, range(len(text))
+    origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    return folded, origin
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    out = []
+    for part in unicodedata.normalize("NFKD", char):
+        for piece in part.lower():
+            if unicodedata.category(piece) not in _INVISIBLE:
                 out.append(piece)
-                origin.append(index)
-    return "".join(out), origin
+    return "".join(out)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    """Patterns run on folded (lower-case) text only, so no IGNORECASE, which would cost 3x.
+
+    A pattern starting with a word boundary also gets a `(?=[a-z0-9@+(¿])` look-ahead: the
+    engine then skips positions that cannot start a word instead of trying every alternative.
+    """
+    if pattern.startswith("\\b"):
+        pattern = "(?=[a-z0-9@+(¿])" + pattern
+    return re.compile(pattern)
 
 
 # --- contact data in the text -------------------------------------------------------------------
@@ -103,8 +116,10 @@ DATE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$|^\d{4}[./\-]\d{1,2}[./\-
 CPF = re.compile(r"(?<![\d.])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\d])")
 ZIP = re.compile(r"^\d{5}-\d{3}$")
 NUMERIC_CONTEXT = _compile(
-    rf"\b(?:{lx.NOT_PHONE_NUMBER}|id|rastreio|codigo|code|cod|ref|referencia|sku|nf|nfe|n[oº°]|chave|key|"
-    rf"clave|protocolo|modelo|model|serie|serial|cupom|cupon|coupon|lote|cep|zip|postal|acesso|acceso)\b"
+    rf"(?:\b(?:{lx.NOT_PHONE_NUMBER}|id|rastreio|codigo|code|cod|ref|referencia|sku|nf|nfe|chave|key|"
+    rf"clave|protocolo|modelo|model|serie|serial|cupom|cupon|coupon|lote|cep|zip|postal|acesso|acceso|certificac\w*|"
+    rf"certificad\w*|anatel|inmetro|registro|homologac\w*|patente|licenca|licencia|garantia|warranty|imei|lote)\b|"
+    rf"\bn[º°]|\bno\.|\bnro\.?|#)"
     rf"[\s:#.\-°º]*(?:[\w°º]+[\s:#.\-°º]+){{0,3}}$"
 )
 PHONE_CONTEXT = _compile(
@@ -120,12 +135,12 @@ SOCIAL_HANDLE = _compile(rf"\b(?:{lx.SOCIAL}|{lx.MESSENGERS}|tg)\s*(?:(?::|=|->)
                          rf"(?:e|eh|es|is)\s+(?:@[a-z0-9_][a-z0-9_.]{{2,}}|[a-z]*[0-9_.][a-z0-9_.]+))")
 STREET = _compile(
     r"\b(?:rua|r\.|avenida|av\.?|alameda|travessa|rodovia|estrada|praca|calle|avda\.?|pasaje|jiron|carrera|"
-    r"cra\.?|diagonal|boulevard|blvd|street|avenue)\s+(?:[a-z0-9.'\-]+,?\s+){0,5}?(?:n[oº°]?\.?\s*|#\s*)?\d{1,5}\b"
+    r"cra\.?|diagonal|boulevard|blvd|street|avenue)\s+(?:[a-z0-9.'\-]+,?\s+){0,5}(?:n[oº°]?\.?\s*|#\s*)?\d{1,5}\b"
     r"|\b\d{1,5}\s+(?:[a-z]+\s+){1,3}(?:st|street|ave|avenue|rd|road|blvd|lane|ln|dr|drive)\b"
 )
 
 
-def _contact_data(t: str, original: str, origin: list[int]) -> Iterator[Hit]:
+def _contact_data(t: str, original: str, origin: Sequence[int]) -> Iterator[Hit]:
     for m in EMAIL.finditer(t):
         yield "share_contact", m.start(), m.end()
     for pattern in (OBFUSCATED_EMAIL, PROVIDER_EMAIL, OWN_EMAIL):
@@ -203,7 +218,7 @@ _STOP = set("ao no na do da de o a os as um uma el la los las un una the at to i
             "que este esse isso isto nosso nossa seu sua".split())
 
 
-def _links(t: str, original: str, origin: list[int]) -> Iterator[Hit]:
+def _links(t: str, original: str, origin: Sequence[int]) -> Iterator[Hit]:
     emails = [m.span() for m in EMAIL.finditer(t)]
     for m in SHORTENED.finditer(t):
         yield "external_link", m.start(), m.end()
@@ -276,6 +291,8 @@ LEAD_IN = set(
     "cosa ya ja bom bem".split()
 )
 HAVE_ASK = _compile(rf"\b{lx.HAVE_Q}\b")
+# "me dai tu numero", "me podria regalar su correo": me/nos, a verb or two, then the buyer's own thing.
+ME_THEN_YOURS = _compile(rf"\b(?:me|nos)\s+(?:[\w']+\s+){{1,3}}?(?:{lx.YOUR_OWN})\s+(?:\w+\s+(?:de|do|da)\s+)?$")
 # "a que numero te puedo marcar?", "qual seu e-mail?": an interrogative right before the noun.
 ASKED_WHICH = _compile(r"(?:\b(?:qual|quais|cual|cuales|what|which)|(?:^\s*|¿\s*|\b(?:a|en|de|para|em|pra|por|con|com|"
                        r"to|at)\s+)(?:que|q))\s+(?:(?:o|a|el|la|seu|sua|tu|su|your)\s+)?$")
@@ -283,7 +300,7 @@ SOCIAL_MENTION = _compile(rf"\b(?:{lx.SOCIAL}|redes)\b")
 # "me passa ele aqui", "dictamelo", "send it to me": the thing named in the previous sentence.
 PRONOUN_ASK = _compile(rf"\b(?:(?:me|nos)\s+)?(?:{lx.GIVE_IMPERATIVE})\s*-?\s*(?:ele|ela|eles|isso|esse|essa|o|a)?"
                        rf"(?:\s+(?:pra|para)\s+(?:mim|nos))?\s+(?:aqui|por\s+aqui|aca|here)\b|"
-                       rf"\b\w+(?:melo|mela|noslo|nosla|selo|sela)\b|\b(?:send|give|tell|text)\s+(?:it|that|them)\s+"
+                       rf"(?<=\w)(?:melo|mela|noslo|nosla|selo|sela)\b|\b(?:send|give|tell|text)\s+(?:it|that|them)\s+"
                        rf"(?:to\s+)?(?:me|us)\b")
 NEGATED = _compile(rf"\b(?:{lx.NEGATION}|{lx.NO_VERB})\b")
 PLATFORM = _compile(rf"\b{lx.PLATFORM}\b")
@@ -308,9 +325,11 @@ ASKING_WHERE = _compile(
     r"casa)\b|\b(?:voce|vc|tu)\s+(?:mora|vive|reside)\s+(?:onde|aonde|em\s+qu[ae]l?|perto|longe)\b|"
     r"\bdonde\s+(?:vivis|vives|vive|viven|residis|resides|reside|queda\s+tu\s+casa|estas\s+ubicad\w*)\b|"
     r"\bwhere\s+(?:do\s+)?you\s+live\b|\bwhere\s+(?:is\s+)?your\s+(?:house|home)\b|\bwhere\s+are\s+you\s+(?:located|based)\b|"
-    r"\b(?:em|en|de|in)\s+(?:qu[ae]l?|q|which|what)\s+(?:cidade|ciudad|city|bairro|barrio|comuna|colonia|provincia|"
-    r"estado|zona|municipio|town|neighbou?rhood)\s+(?:voce|vc|tu|usted)?\s*(?:mora|ta|esta|estas|vivis|vives|vive|sos|"
-    r"eres|es|queda|are\s+you|do\s+you\s+live)\b"
+    r"\b(?:em|en|de|in|na|no)\s+(?:qu[ae]l?|q|which|what)\s+(?:cidade|ciudad|city|bairro|barrio|comuna|colonia|"
+    r"provincia|estado|zona|municipio|town|neighbou?rhood|rua|calle|street|distrito|district|region|regiao|sector|"
+    r"setor|localidad|localidade|departamento|andar|piso|predio|edificio)\s+(?:voce|vc|tu|usted|ud)?\s*(?:mora|ta|"
+    r"esta|estas|vivis|vives|vive|sos|eres|es|queda|fica|se\s+encuentra|te\s+encuentras|te\s+encontras|se\s+ubica|"
+    r"are\s+you|do\s+you\s+live|reside|residis)\b"
 )
 
 
@@ -349,11 +368,14 @@ def _requests(t: str) -> Iterator[Hit]:
 
 
 def _is_ask(clause: str, ask: re.Match[str]) -> bool:
-    """A bare "manda"/"passa" is an order only at the start of a sentence ("a impressora manda..." is not)."""
-    if not BARE_IMPERATIVE.match(ask.group()):
+    """A bare "manda"/"passa" is an order at the start of a sentence or before "seu/tu/your";
+    "a impressora manda o scan pro e-mail" is not one."""
+    if not BARE_IMPERATIVE.match(ask.group()) or ask.group() not in lx.AMBIGUOUS_IMPERATIVES:
         return True
     before = WORD.findall(clause[_segment_start(clause, ask.start()):ask.start()])
-    return all(word in LEAD_IN for word in before[-4:]) and len(before) <= 4
+    if all(word in LEAD_IN for word in before[-4:]) and len(before) <= 4:
+        return True
+    return re.match(rf"\s+(?:{lx.YOUR_OWN})\b", clause[ask.end():]) is not None
 
 
 def _is_data_noun(kind: str, clause: str, n: re.Match[str], social_text: bool = False) -> bool:
@@ -382,6 +404,8 @@ def _is_data_noun(kind: str, clause: str, n: re.Match[str], social_text: bool = 
             if PRODUCT_PHONE.search(before) or re.match(
                     r"\s*(?:novo|nuevo|new|samsung|iphone|xiaomi|motorola|lg|que\s+(?:voce|vc|tu)\s+(?:comprou|usa)|"
                     r"comprado|vai|va|esta|chegou|llego|case|capa|funda|carregador|cargador|charger|model|modelo|"
+                    r"galaxy|moto|redmi|poco|realme|nokia|huawei|apple|oppo|vivo|infinix|tcl|positivo|multilaser|"
+                    r"[a-z]{0,3}\d+[a-z]*|"
                     r"brand|marca|screen|(?:com|con|with)\s+(?:o\s+|el\s+|a\s+)?(?:carregador|cargador|charger|capa|"
                     r"funda|case|fone|caixa|caja|box|nota|garantia|película|pelicula))\b", after):
                 return False
@@ -430,10 +454,13 @@ def _cue_for(clause: str, n: re.Match[str], asks: list[re.Match[str]], question:
         if platform and not strong and not _asks_here(clause):
             continue
         first = min(ask.start(), n.start())
-        if _negated(clause, _segment_start(clause, first), max(ask.end(), n.start()) if first == ask.start()
-                    else n.start()):
+        if _negated(clause, _segment_start(clause, first), ask.end() if first == ask.start() else n.start()) or (
+                first == n.start() and _negated(clause, n.end(), ask.end())):
             continue
         return ask.start()
+    me_yours = ME_THEN_YOURS.search(clause[max(0, n.start() - 60):n.start()])
+    if me_yours and not platform and not _negated(clause, _segment_start(clause, n.start()), n.start()):
+        return n.start() - (len(clause[max(0, n.start() - 60):n.start()]) - me_yours.start())
     if question:
         for have in HAVE_ASK.finditer(clause):
             if 0 <= _word_gap(clause, have, n) <= 3 and not _negated(clause, _segment_start(clause, have.start()),
@@ -476,8 +503,15 @@ def _segment_start(clause: str, position: int) -> int:
 
 
 def _negated(text: str, start: int, end: int) -> bool:
-    tail = " ".join(WORD.findall(text[start:end])[-8:])
+    if start > 0 and LIST_ITEM.search(text[start:end]) and not NEW_CLAUSE.match(text[start:end]):
+        start = _segment_start(text, start - 1)  # "nunca pedimos dados, senhas ou pagamentos fora"
+    tail = " ".join(WORD.findall(text[start:end])[-10:])
     return NEGATED.search(tail) is not None
+
+
+LIST_ITEM = re.compile(r"\b(?:ou|or|o|ni|nem|nor|y|e|and)\b")
+NEW_CLAUSE = re.compile(r"\s*(?:so|solo|just|only|mas|pero|but|entao|entonces|then|ai|dai|por\s+favor|please|"
+                        r"porfa|agora|ahora|now)\b")
 
 
 # --- off the platform ------------------------------------------------------------------------------
@@ -502,6 +536,12 @@ OFF_PLATFORM: list[tuple[re.Pattern[str], bool]] = [
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_CHANNEL}\b"), True),
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_PAYMENT}\b"), True),
     (_compile(rf"\b{lx.ALT_PAYMENT}\b"), True),
+    (_compile(r"\b(?:transferencia|deposito|pix|pagamento|pago|payment|transfer)\s+(?:bancari[ao]\s+)?(?:direct[ao]|"
+              r"diret[ao]|directamente|diretamente|directly|a\s+nosotros|a\s+mi|pra\s+mim|para\s+mim|pra\s+gente|"
+              r"para\s+nos|pra\s+nos|to\s+us|to\s+me)\b"), True),
+    (_compile(r"\b(?:ahorr\w*|econom\w*|evit\w*|sin|sem|save|avoid|pular|skip|pagar\s+menos|no\s+pagar|nao\s+pagar|"
+              r"no\s+pagamos|nao\s+pagamos)\s+(?:\w+\s+){0,3}(?:comision|comissao|taxa|tarifa|fees?|commission)\b"),
+     False),
     (_compile(rf"\b{lx.PAY_VERB}\b(?:\s+\w+){{0,4}}?\s+{lx.CASH}\b"), True),
     (_compile(r"\b(?:faz|faca|fazer|faria|manda|mande|envia|envie|me\s+faz|me\s+manda|paga|pague|me\s+pagar|"
               r"transfere|transfira)\s+(?:um\s+|o\s+|a\s+|uma\s+|no\s+|via\s+|por\s+|pelo\s+|com\s+)?pix\b"), True),
@@ -555,8 +595,9 @@ THIRD_PARTY = _compile(
     r"messages?|asks?|texts?|writes?|reaches)\b")
 
 
-WARNING = _compile(r"\b(?:golpe|golpista|estafa|estafador|scam|fraude|fraud|phishing|cuidado\s+com|cuidado\s+con|"
-                   r"beware)\b")
+WARNING = _compile(r"\b(?:golpe\w*|golpista\w*|estafa\w*|scam\w*|fraud\w*|phishing|cuidado\s+com|cuidado\s+con|"
+                   r"beware|se\s+passando|haciendose\s+pasar|pretending|claiming\s+to\s+be|em\s+nosso\s+nome|"
+                   r"en\s+nuestro\s+nombre|a\s+nombre\s+nuestro|in\s+our\s+name|em\s+nome\s+da\s+loja)\b")
 
 
 def _off_platform(t: str) -> Iterator[Hit]:
@@ -592,7 +633,7 @@ def check_outgoing(text: str) -> Verdict:
     return ALLOWED
 
 
-def _verdict(kind: str, start: int, end: int, origin: list[int]) -> Verdict:
+def _verdict(kind: str, start: int, end: int, origin: Sequence[int]) -> Verdict:
     if not origin:
         return Verdict(False, kind, None)
     end = max(end, start + 1)
