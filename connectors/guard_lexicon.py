@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-
 _PLAIN = re.compile(r"[a-z0-9'@]+")
 
 
