@@ -1,54 +1,56 @@
-"""`rasa data validate`, strict: any warning fails, except responses our custom actions utter.
+"""The validate command trainers run before committing NLU or response changes.
 
-Rasa's validator only looks at stories and rules, so it reports responses such as
-`utter_order_status` (uttered by action_answer_help) as unused. Those are accepted when the
-response name appears in actions/, or is a form's `utter_ask_<slot>` question; every other
-warning or error fails the check.
+Two parts, both must be clean (exit 0; otherwise exit 1):
+
+* our rules (training/validate.py): enough examples per intent in pt and in es, every response
+  in both languages, no example under two intents or pasted into the wrong language folder, no
+  response the outgoing-text guard refuses, no personal data in examples. Each problem is printed
+  as `path:line: message`; lines starting with `warning:` are shown but do not fail.
+* `rasa data validate`, strictly: any warning fails, except responses our custom actions utter
+  (Rasa only looks at stories and rules, so it calls `utter_order_status` unused), a form's
+  `utter_ask_<slot>` questions and the channel-only `system_*` intents.
+
+`--skip-rasa` runs only our rules (a second or so, for the trainers' inner loop and for tests);
+`--root PATH` validates another project directory.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
+import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
-UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
-CHANNEL_ONLY = re.compile(r"intent '(system_\w+)'", re.IGNORECASE)
-IGNORED = ("DeprecationWarning", "MovedIn20Warning", "pkg_resources", "declare_namespace",
-           "jax.xla_computation")
+sys.path.insert(0, str(ROOT))
+from training.validate import check, rasa_problems  # noqa: E402
 
 
-def main() -> int:
-    proc = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate"],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    output = proc.stdout + proc.stderr
-    actions_source = "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    form_questions = {f"utter_ask_{slot}" for form in (domain.get("forms") or {}).values()
-                      for slot in form.get("required_slots") or []}
-    problems = []
-    for line in output.splitlines():
-        if not re.search(r"UserWarning|WARNING|ERROR", line) or any(i in line for i in IGNORED):
-            continue
-        if CHANNEL_ONLY.search(line):
-            continue  # system_* intents are sent by the marketplace channel, never typed
-        unused = UNUSED.search(line)
-        if unused and (f'"{unused.group(1)}"' in actions_source or unused.group(1) in form_questions):
-            continue
-        problems.append(line.strip())
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-rasa", action="store_true", help="run only our rules, not `rasa data validate`")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project directory to validate (default: this one)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+
+    problems = check(root)
     for problem in problems:
         print(problem)
-    if proc.returncode != 0 or problems:
-        print(f"rasa data validate: {len(problems)} problem(s), exit code {proc.returncode}")
-        return 1
-    print("rasa data validate: clean")
-    return 0
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    note = f", {warnings} warning(s)" if warnings else ""
+    print(f"our rules: {errors} problem(s){note}" if errors else f"our rules: clean{note}")
+    failed = errors > 0
+
+    if not args.skip_rasa:
+        lines, returncode = rasa_problems(root)
+        for line in lines:
+            print(line)
+        if returncode != 0 or lines:
+            print(f"rasa data validate: {len(lines)} problem(s), exit code {returncode}")
+            failed = True
+        else:
+            print("rasa data validate: clean")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ SELLER = 123456789
 def test_bot_reply_with_contact_data_is_replaced_and_handed_off(stack: Stack) -> None:
     sc = SCENARIOS["pending_payment"]
     pack = sc.pack_id or sc.order_id
+    stack.sim_post(f"/_sim/conversations/{pack}/status", {"status": "active", "substatus": None})
     httpx.put(f"{stack.sim}/_sim/orders/{sc.order_id}/title",
               json={"title": "Capa Celular - atacado no zap (11) 98765-4321"}).raise_for_status()
     before = len(stack.seller_messages(pack))
