@@ -48,8 +48,16 @@ if [ "${SKIP_TRAIN:-0}" != "1" ]; then
   else
     echo "==> model: training (data, domain or config changed)"
     started=$(date +%s)
-    .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 || {
-      tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
+    .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 &
+    train_pid=$!
+    # A heartbeat with Rasa's own stage and epoch counter, so a trainer sees it is moving.
+    while kill -0 "$train_pid" 2>/dev/null; do
+      sleep 20
+      kill -0 "$train_pid" 2>/dev/null || break
+      stage="$(tr '\r' '\n' <var/train.log | grep -oE "Starting to train component '[A-Za-z]+'|Epochs: +[0-9]+%" | tail -1 || true)"
+      echo "    ... training $(( $(date +%s) - started ))s ${stage:+($stage)}"
+    done
+    wait "$train_pid" || { tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
     echo "$FINGERPRINT" > models/bot.fingerprint
     echo "    model ready ($(( $(date +%s) - started ))s): models/bot.tar.gz"
   fi

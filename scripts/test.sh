@@ -22,24 +22,17 @@ fi
 step "ruff"
 .venv/bin/ruff check .
 
-step "rasa data validate"
+step "validate: rasa data validate (strict) and the trainers' data rules"
 .venv/bin/python scripts/validate_data.py
 
 step "pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider
 
-step "end-to-end test stories (rasa test core)"
-.venv/bin/rasa test core -m models/bot.tar.gz --stories tests/test_stories.yml \
-  --out results/stories --fail-on-prediction-errors >var/test_stories.log 2>&1 || {
-  tail -60 var/test_stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null || true; exit 1; }
-grep -E "Correct:|Accuracy:" var/test_stories.log | head -4 || true
-echo "    all test stories passed"
-
 step "outgoing-text guard on its labelled set (recall >= 0.95, false blocks <= 2%)"
 .venv/bin/python scripts/evaluate_guard.py --enforce
 
-step "NLU evaluation per language (held-out split, thresholds enforced)"
-.venv/bin/python scripts/evaluate_nlu.py --enforce 2>var/evaluate_nlu.log || {
-  tail -30 var/evaluate_nlu.log; exit 1; }
+step "evaluation: NLU per language (held-out split, thresholds enforced) and the test stories"
+.venv/bin/python scripts/evaluate.py --enforce 2>var/evaluate.log || {
+  tail -30 var/evaluate.log; cat results/stories/failed_test_stories.yml 2>/dev/null || true; exit 1; }
 
 echo; echo "ALL TESTS PASSED"
