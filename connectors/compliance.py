@@ -131,8 +131,11 @@ NOT_PHONE_BEFORE = _compile(rf"\b{lx.NOT_PHONE_NUMBER}\s+$")
 _NUMWORD = "|".join(sorted(lx.NUMBER_WORD_DIGITS, key=len, reverse=True))
 SPELLED_NUMBER = _compile(rf"\b(?:{_NUMWORD}|\d+)(?:[\s,.\-]+(?:(?:e|y|and)\s+)?(?:{_NUMWORD}|\d+)\b)+")
 HANDLE = _compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,}")
-SOCIAL_HANDLE = _compile(rf"\b(?:{lx.SOCIAL}|{lx.MESSENGERS}|tg)\s*(?:(?::|=|->)\s*@?[a-z0-9_][a-z0-9_.]{{2,}}|"
-                         rf"(?:e|eh|es|is)\s+(?:@[a-z0-9_][a-z0-9_.]{{2,}}|[a-z]*[0-9_.][a-z0-9_.]+))")
+SOCIAL_HANDLE = _compile(
+    rf"\b(?:{lx.SOCIAL}|{lx.MESSENGERS}|tg)(?:\s+[a-z]+){{0,3}}?\s*(?:(?::|=|->)\s*@?(?:[a-z0-9_]*[._0-9][a-z0-9_.]*"
+    rf"[a-z0-9_]|[a-z0-9_]{{3,}}(?=\s*(?:$|[!.\U0001F300-\U0001FAFF]\s*$)))|(?:e|eh|es|is)\s+(?:@[a-z0-9_][a-z0-9_.]{{2,}}|"
+    rf"[a-z]*[0-9_.][a-z0-9_.]+))|\b(?:nos|me)\s+(?:encontr\w*|ach\w*|busc\w*|find|search|procur\w*)\s+(?:como|as|por|pelo|"
+    rf"by|under)\s+@?[a-z0-9_][a-z0-9_.]{{2,}}")
 STREET = _compile(
     r"\b(?:rua|r\.|avenida|av\.?|alameda|travessa|rodovia|estrada|praca|calle|avda\.?|pasaje|jiron|carrera|"
     r"cra\.?|diagonal|boulevard|blvd|street|avenue)\s+(?:[a-z0-9.'\-]+,?\s+){0,5}(?:n[oº°]?\.?\s*|#\s*)?\d{1,5}\b"
@@ -279,7 +282,8 @@ WEAK_NOUNS = {"cidade", "ciudad", "city", "barrio", "comuna", "municipio", "prov
 DIRECT_ASK = _compile(
     rf"\b(?:(?:me|nos|mi|le)\s+(?:{lx.GIVE_IMPERATIVE}|{lx.WEAK}|da|de|das|des|dar|dice|dices|dizer|dis)|"
     rf"{lx.GIVE_IMPERATIVE}|{lx.ASK}|{lx.MODAL}(?:\s+\w+){{0,2}}\s+(?:me\s+|nos\s+)?{lx.GIVE_INFINITIVE}"
-    rf"(?:me|nos|lo|la|le|te|nosla|noslo|mela|melo)?|{lx.NEED}|{lx.WEAK}\s+(?:\w+\s+){{0,3}}?(?:{lx.TO_ME})\b)"
+    rf"(?:me|nos|lo|la|le|te|nosla|noslo|mela|melo)?|{lx.NEED}|(?:ser|be)\s+(?:informad|enviad|passad|confirmad|"
+    rf"compartilhad|proporcionad|indicad|facilitad|compartid|mandad|dad|provided|sent|shared|confirmed|given)[oa]?s?|{lx.WEAK}\s+(?:\w+\s+){{0,3}}?(?:{lx.TO_ME})\b)"
     rf"(?![\w-])"
 )
 BARE_IMPERATIVE = _compile(rf"^{lx.GIVE_IMPERATIVE}$")
@@ -291,6 +295,7 @@ LEAD_IN = set(
     "cosa ya ja bom bem".split()
 )
 HAVE_ASK = _compile(rf"\b{lx.HAVE_Q}\b")
+REPORTED_ASK = re.compile(r"pede|pide|pedem|piden|asks\s+for|requests|exigem|exige|solicita|solicitam")
 # "me dai tu numero", "me podria regalar su correo": me/nos, a verb or two, then the buyer's own thing.
 ME_THEN_YOURS = _compile(rf"\b(?:me|nos)\s+(?:[\w']+\s+){{1,3}}?(?:{lx.YOUR_OWN})\s+(?:\w+\s+(?:de|do|da)\s+)?$")
 # "a que numero te puedo marcar?", "qual seu e-mail?": an interrogative right before the noun.
@@ -382,7 +387,8 @@ def _is_data_noun(kind: str, clause: str, n: re.Match[str], social_text: bool = 
     word = n.group()
     after = clause[n.end():n.end() + 40]
     before = clause[max(0, n.start() - 40):n.start()]
-    your = re.search(rf"\b(?:{lx.YOUR})\s*$", before) is not None
+    your = re.search(rf"\b(?:{lx.YOUR})\s*$", before) is not None or re.match(
+        r"\s+(?:seu|sua|tuyo|tuya|suyo|suya|yours|de\s+voce|de\s+vc|de\s+usted)\b", after) is not None
     if kind == "request_phone":
         first = word.split()[0]
         if re.fullmatch(lx.NUMBER_WORD, first) and " " not in word:
@@ -453,6 +459,8 @@ def _cue_for(clause: str, n: re.Match[str], asks: list[re.Match[str]], question:
         strong = STRONG_ASK.search(ask.group()) is not None
         if platform and not strong and not _asks_here(clause):
             continue
+        if REPORTED_ASK.fullmatch(ask.group()) and (WARNING.search(clause) or THIRD_PARTY.search(clause)):
+            continue  # "si alguien te pide tu DNI por WhatsApp, es estafa" warns, it does not ask
         first = min(ask.start(), n.start())
         if _negated(clause, _segment_start(clause, first), ask.end() if first == ask.start() else n.start()) or (
                 first == n.start() and _negated(clause, n.end(), ask.end())):
@@ -515,6 +523,9 @@ NEW_CLAUSE = re.compile(r"\s*(?:so|solo|just|only|mas|pero|but|entao|entonces|th
 
 
 # --- off the platform ------------------------------------------------------------------------------
+_LETS = (r"(?:podemos|vamos|posso|poderiamos|prefere|prefiere|preferis|quer|quiere|queres|gostaria|could\s+we|"
+         r"can\s+we|shall\s+we|let'?s|prefer|would\s+you\s+like\s+to|se\s+preferir|si\s+preferis|si\s+prefiere|"
+         r"melhor|mejor|better|mais\s+facil|mas\s+facil|easier)")
 _CLITIC_VERB = (r"(?:me|nos)\s+(?:manda|mande|envia|envie|escreve|escreva|liga|ligue|chama|chame|add|adiciona|"
                 r"agrega|contacta|llama|escribi|escribe|escriba)|te\s+(?:mando|envio|escribo|llamo|ligo|chamo|"
                 r"contacto|contato|add|adiciono|agrego)|mandame|enviame|escribime|escribeme|llamame|llamanos|"
@@ -533,6 +544,10 @@ OFF_PLATFORM: list[tuple[re.Pattern[str], bool]] = [
               r"a\s+(?:call|ring)|text\s+me|text\s+us|dm\s+me|dm\s+us|me\s+chama|chama\s+no|whatsapp\s+me|"
               r"hit\s+me\s+up|ligue\s+para\s+(?:a\s+gente|nos|o\s+numero)|llama\s+al)\b"), True),
     (_compile(lx.OFF_SITE), True),
+    (_compile(rf"\b{_LETS}\s+(?:\w+\s+){{0,2}}?(?:falar|conversar|hablar|resolver|seguir|continuar|talk|continue|"
+              rf"chat|speak|atender|te\s+atender|atenderte|explicar|te\s+explicar|explicarte|ligar|llamar|call)"
+              rf"\s+(?:\w+\s+){{0,2}}?"
+              rf"(?:por|pelo|pela|via|on|over|al|en|no|na|by)\s+(?:o\s+|el\s+|la\s+|the\s+)?{lx.PERSONAL_CHANNEL}\b"), True),
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_CHANNEL}\b"), True),
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_PAYMENT}\b"), True),
     (_compile(rf"\b{lx.ALT_PAYMENT}\b"), True),

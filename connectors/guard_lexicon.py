@@ -65,14 +65,17 @@ NOT_PHONE_NUMBER = words(
     "item", "sku", "tracking", "shipment", "invoice", "claim", "case", "referencia", "devolucao",
     "devolucion", "etiqueta", "coleta", "objeto", "calcado", "talla", "tamanho", "cuotas", "parcelas",
 )
-EMAIL_WORDS = words(r"e\s?-?\s?mail", "email", "mail", "correo", r"correo\s+electronico", "gmail", "hotmail",
+EMAIL_WORDS = words(r"endereco\s+eletronico", r"direccion\s+(?:electronica|de\s+correo)", r"e\s?-?\s?mail",
+                    "email", "mail", "correo", r"correo\s+electronico", "gmail", "hotmail",
                     "outlook", "emeil", "imeil", "imeio", "emeio", "meil", "imail", "emai", "mail")
 ADDRESS_WORDS = words(
     "endereco", "enderecos", "direccion", "domicilio", "address", "cep", r"codigo\s+postal", r"zip\s*code",
     "zip", "localizacao", "localizacion", "ubicacion", "location", "bairro", "colonia", "residencia",
     r"calle\s+y\s+numero", r"rua\s+e\s+numero", "ubi", "localidade", "cp", "cidade", "ciudad", "city", "barrio",
     "comuna", "municipio", "provincia", r"google\s+maps", "maps", r"numero\s+da\s+casa", r"numero\s+de\s+casa",
-    r"house\s+number", "apartamento", "apto", "depto", "departamento",
+    r"house\s+number", r"numero\s+da\s+(?:sua\s+)?casa", r"numero\s+de\s+(?:tu\s+|su\s+)?casa",
+    r"(?:a\s+)?rua\s+e\s+(?:o\s+)?numero", r"calle\s+y\s+(?:el\s+)?numero",
+    "apartamento", "apto", "depto", "departamento",
 )
 DOCUMENT_WORDS = words(
     "cpf", "cnpj", "rg", r"documento(?!s?\s+fisca)", r"documentos(?!\s+fisca)", "dni", "rut", "rfc", "curp",
@@ -126,6 +129,8 @@ GIVE_IMPERATIVE = words(
     "regaleme", "passa-me", "passe-me", "informe-nos", "envie-nos", "passe-nos", "mande-nos", "manda-me",
     "envia-me", "diga-me", "digam", "informem", "anotame", "anotalo", "apuntame", "apunta", "anotanos",
     "dictame", "dictamelo", "dictanos", "dita", "dite", "pasamelo", "mandamelo", "passa-o",
+    "compartiera", "enviara", "pasara", "indicara", "informara", "proporcionara", "facilitara", "diera",
+    "mandara", "enviase", "pasase", "indicase", "enviasse", "passasse", "informasse", "mandasse", "compartilhasse",
     "send", "give", "tell", "share", "provide", "drop", "leave",
     "write", "type", "forward", "dm", "confirmame", "confirmanos", "confirmenos", "regalame", "enviarnos",
 )
@@ -153,13 +158,17 @@ MODAL = words("pode", "poderia", "podia", "consegue", "conseguiria", "podes", "p
               "podria", "podes", "podras", "podis", "podi", "could", "can", "would", "will", r"tem\s+como",
               r"da\s+pra", "deve", "debe", "debes", "deberia", "deveria", r"tem\s+que", r"tiene\s+que",
               r"tenes\s+que", r"tienes\s+que", "must", r"have\s+to", r"need\s+to", "precisa", "necesita",
-              "necesitas", "so", "solo", "just", r"e\s+so", r"es\s+solo",
+              "necesitas", "so", "solo", "just", r"e\s+so", r"es\s+solo", "possivel", "posible", "possible",
+              r"pediu\s+(?:pra|para|que)", r"pidio\s+(?:que|para)", r"asked\s+(?:us\s+|me\s+)?to",
               r"da\s+para", "favor", "gentileza", "please", "pls", "plis", "porfa", "porfavor", "quer", "queres",
               "queria", "quisiera")
 NEED = words("preciso", "precisamos", "precisaria", "precisariamos", "necessito", "necessitamos", "necesito",
              "necesitamos", "necesitaria", "necesitariamos", "need", "needs", "require", "requerimos",
              "requiero", "requiere", "requer", "requerido", "requerida", "requires", "exige", "exigimos",
-             "gostaria", "quero", "queremos", "quiero", "queriamos", r"would\s+like", "falta",
+             "gostaria", "pede", "pide", "pedem", "piden", r"asks\s+for", "requests", "exigem", "solicita",
+             "solicitam", r"seria\s+(?:otimo|bom|ideal|importante|necessario|util|genial|bueno|necesario)",
+             r"would\s+be\s+(?:great|good|helpful|nice|ideal)",
+             "quero", "queremos", "quiero", "queriamos", r"would\s+like", "falta",
              "faltou", "faltaria", r"hace\s+falta", "necessario", "necesario", "required", "obrigatorio",
              "obligatorio", "requested", "solicito", "solicitamos", "pedimos", "pido", "peco")
 HAVE_Q = words("tem", "tens", "tenes", "tienes", "tiene", "have", r"got", r"voce\s+tem", r"vc\s+tem", "usa",
