@@ -546,8 +546,8 @@ OFF_PLATFORM: list[tuple[re.Pattern[str], bool]] = [
     (_compile(lx.OFF_SITE), True),
     (_compile(rf"\b{_LETS}\s+(?:\w+\s+){{0,2}}?(?:falar|conversar|hablar|resolver|seguir|continuar|talk|continue|"
               rf"chat|speak|atender|te\s+atender|atenderte|explicar|te\s+explicar|explicarte|ligar|llamar|call)"
-              rf"\s+(?:\w+\s+){{0,2}}?"
-              rf"(?:por|pelo|pela|via|on|over|al|en|no|na|by)\s+(?:o\s+|el\s+|la\s+|the\s+)?{lx.PERSONAL_CHANNEL}\b"), True),
+              rf"\s+(?:\w+\s+){{0,2}}?(?:por|pelo|pela|via|on|over|al|en|no|na|by)\s+(?:o\s+|el\s+|la\s+|the\s+)?"
+              rf"{lx.PERSONAL_CHANNEL}\b"), True),
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_CHANNEL}\b"), True),
     (_compile(rf"\b{lx.MINE}\s+{lx.OWN_PAYMENT}\b"), True),
     (_compile(rf"\b{lx.ALT_PAYMENT}\b"), True),

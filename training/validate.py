@@ -380,8 +380,8 @@ def check_personal_data(blocks: list[Block]) -> list[Problem]:
             masked = mask(example.plain)
             if masked != example.plain:
                 problems.append(Problem(example.path, example.line, f'"{example.plain}" contains personal data '
-                                        f'(masked: "{masked}") — remove it: examples never carry a buyer\'s e-mail, phone or '
-                                        "document (order numbers are fine)",
+                                        f'(masked: "{masked}") — remove it: examples never carry a buyer\'s '
+                                        "e-mail, phone or document (order numbers are fine)",
                                         "personal_data"))
     return problems
 
