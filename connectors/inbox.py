@@ -4,8 +4,10 @@ Agents see the queue of handoffs (claims and complaints first, then the longest 
 context an agent needs (origin, type, reason, order, products, claim, stripped data requests)
 and the live transcript read from Rasa's tracker store; they take a ticket, reply to the buyer
 through the Mercado Libre output path (350-character split, moderation read), and resolve it,
-which resumes the bot. Every route needs an agent token (Bearer, or Basic with the token as
-password); agents come from credentials.yml / INBOX_AGENTS ("name:token,name:token").
+which resumes the bot. An agent can also mark a buyer message the bot misread and pick the right
+intent: it goes to the trainers' review queue (training/review.py). Every route needs an agent
+token (Bearer, or Basic with the token as password); agents come from credentials.yml /
+INBOX_AGENTS ("name:token,name:token").
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from connectors import registry
 from connectors.compliance import EXPLANATIONS, check_outgoing
 from connectors.conversation import append_events, resume_bot
 from connectors.output import MercadoLibreOutput
+from training import review as review_queue
 
 logger = logging.getLogger(__name__)
 PAGE = Path(__file__).with_name("inbox.html")
 MAX_REPLY = 2000
+SAME_MOMENT = 1e-3  # seconds: how close a posted `at` must be to the event's timestamp
 
 
 def parse_agents(value: Any) -> dict[str, str]:
@@ -131,6 +135,17 @@ class InboxInput(InputChannel):
         async def reply(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
             return await inbox.reply(request, agent, ticket_id)
 
+        @bp.route("/api/tickets/<ticket_id>/review", methods=["POST"])
+        @guarded
+        async def review(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+            return await inbox.review(request, agent, ticket_id)
+
+        @bp.route("/api/intents", methods=["GET"])
+        @guarded
+        async def intents(request: Request, agent: str) -> HTTPResponse:
+            groups = await asyncio.to_thread(review_queue.intent_groups)
+            return response.json({"groups": [{"name": name, "intents": names} for name, names in groups]})
+
         @bp.route("/api/tickets/<ticket_id>/resolve", methods=["POST"])
         @guarded
         async def resolve(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
@@ -174,6 +189,44 @@ class InboxInput(InputChannel):
             await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=agent)
         return response.json({"status": "sent", **delivery})
 
+    async def review(self, request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+        """Queue a buyer message with the intent the agent says it was, for the trainers to settle."""
+        body = request.json if isinstance(request.json, dict) else {}
+        intent, at = body.get("intent"), body.get("at")
+        if intent not in await asyncio.to_thread(review_queue.selectable_intents):
+            return response.json({"error": "unknown_intent", "detail": f"not an intent an agent can choose: {intent}"},
+                                 400)
+        if isinstance(at, bool) or not isinstance(at, (int, float)):
+            return response.json({"error": "invalid_at", "detail": "`at` is the buyer line's timestamp"}, 400)
+        ticket = await asyncio.to_thread(tickets.get, ticket_id)
+        if not ticket:
+            return response.json({"error": "not_found"}, 404)
+        tracker = await request.app.ctx.agent.processor.get_tracker(ticket["conversation_id"])
+        event = _user_event_at(tracker.events, float(at))
+        if event is None:
+            return response.json({"error": "message_not_found", "detail": "no buyer message at that time"}, 404)
+        if (event.text or "").startswith("/"):
+            return response.json({"error": "not_read_by_the_bot",
+                                  "detail": "the channel sent this message as a command; the bot did not read it"},
+                                 400)
+        predicted = (event.parse_data or {}).get("intent") or {}
+        try:
+            item = await asyncio.to_thread(
+                review_queue.add, event.text or "", ticket.get("language") or tracker.get_slot("language"), intent,
+                agent=agent, ticket_id=ticket_id, predicted_intent=predicted.get("name"),
+                predicted_confidence=predicted.get("confidence"), message_at=event.timestamp)
+        except review_queue.ReviewError as problem:
+            return response.json({"error": "invalid_item", "detail": str(problem)}, 400)
+        logger.info("agent %s sent message %s of ticket %s to review as %s", agent, at, ticket_id, intent)
+        return response.json(item, 201)
+
+
+def _user_event_at(events: Any, at: float) -> Any | None:
+    """The buyer message the page showed with that timestamp (JSON may round the last digits)."""
+    users = [e for e in events if getattr(e, "type_name", "") == "user"]
+    closest = min(users, key=lambda e: abs(e.timestamp - at), default=None)
+    return closest if closest is not None and abs(closest.timestamp - at) < SAME_MOMENT else None
+
 
 def _summary(ticket: dict[str, Any], now: float, take_within: float = 0) -> dict[str, Any]:
     waiting = now - ticket["created_ts"]
@@ -204,10 +257,20 @@ async def _append(request: Request, conversation: str, *events: Any) -> None:
     await append_events(request.app.ctx.agent, conversation, *events)
 
 
+def _review_marks(ticket_id: str) -> dict[float, dict[str, Any]]:
+    """A broken review file must not take the conversation view down with it."""
+    try:
+        return review_queue.marks(ticket_id)
+    except (OSError, ValueError) as problem:
+        logger.warning("review queue unreadable: %s", problem)
+        return {}
+
+
 async def _live_transcript(request: Request, ticket: dict[str, Any]) -> list[dict[str, Any]]:
     """From the tracker store, so buyer messages sent during the handoff show up at once."""
     agent = request.app.ctx.agent
     tracker = await agent.processor.get_tracker(ticket["conversation_id"])
+    marks = await asyncio.to_thread(_review_marks, ticket["id"])
     lines = []
     for event in tracker.events:
         name = getattr(event, "type_name", "")
@@ -224,4 +287,15 @@ async def _live_transcript(request: Request, ticket: dict[str, Any]) -> list[dic
         if text:
             lines.append({"from": who, "text": text, "at": event.timestamp,
                           "agent": (getattr(event, "metadata", None) or {}).get("agent")})
+            if who == "buyer":
+                lines[-1].update(_buyer_details(event, marks))
     return lines
+
+
+def _buyer_details(event: Any, marks: dict[float, dict[str, Any]]) -> dict[str, Any]:
+    """What the bot understood, and whether an agent already sent the line to review."""
+    details: dict[str, Any] = {"intent": ((event.parse_data or {}).get("intent") or {}).get("name")}
+    mark = marks.get(round(event.timestamp, 6))
+    if mark:
+        details["review"] = {"intent": mark["intent"], "status": mark["status"], "id": mark["id"]}
+    return details

@@ -39,6 +39,7 @@ class Stack:
         self.rasa = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.rasa}/webhooks/mercadolibre/webhook?secret={SECRET}"
         self.tickets_file = tmp / "handoffs.jsonl"
+        self.review_file = tmp / "review_queue.jsonl"
         self.procs: dict[str, subprocess.Popen] = {}
         self.endpoints = tmp / "endpoints.yml"
         self.env = dict(
@@ -49,7 +50,7 @@ class Stack:
             MELI_WEBHOOK_SECRET=SECRET, MELI_DB_URL=f"sqlite:///{tmp / 'meli.db'}",
             MELI_TIMEOUT="3", RASA_ENDPOINTS=str(self.endpoints),
             HANDOFF_JSONL_PATH=str(self.tickets_file), HANDOFF_WEBHOOK_URL="",
-            INBOX_AGENTS="ana:token-ana,bruno:token-bruno",
+            INBOX_AGENTS="ana:token-ana,bruno:token-bruno", REVIEW_QUEUE_PATH=str(self.review_file),
         )
 
     # --- processes ---------------------------------------------------------------------------

@@ -109,6 +109,14 @@ def _write(path: Path, items: list[dict[str, Any]]) -> None:
     _write_atomically(path, "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
 
 
+def _shown(path: Path) -> str:
+    """Relative to the working directory when possible: trainers run the command from the repository."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -271,17 +279,20 @@ def _block_start(lines: list[str], intent: str) -> int:
     raise ReviewError(f"intent {intent} not found")
 
 
+def _blocks(source: str) -> dict[str, list[str]]:
+    document = yaml.safe_load(source) or {}
+    return {str(e["intent"]): _examples(e.get("examples") or "")
+            for e in document.get("nlu") or [] if isinstance(e, dict) and "intent" in e}
+
+
 def _add_to_file(path: Path, intent: str, text: str) -> None:
-    """Insert, then check the file still loads and the block gained exactly that text, before writing."""
+    """Insert, then check the file still loads and only that block gained exactly that text, before writing."""
     source = path.read_text(encoding="utf-8")
     updated = insert_example(source, intent, text)
-    blocks = {str(e.get("intent")): _examples(e.get("examples") or "")
-              for e in (yaml.safe_load(updated) or {}).get("nlu") or [] if isinstance(e, dict)}
-    before = {str(e.get("intent")): _examples(e.get("examples") or "")
-              for e in (yaml.safe_load(source) or {}).get("nlu") or [] if isinstance(e, dict)}
-    if blocks.get(intent) != before.get(intent, []) + [text] or {k: v for k, v in blocks.items() if k != intent} \
-            != {k: v for k, v in before.items() if k != intent}:
-        raise ReviewError(f"inserting into {path} would not give the expected YAML; add it by hand")
+    expected = _blocks(source)
+    expected[intent] = expected.get(intent, []) + [text]
+    if _blocks(updated) != expected:
+        raise ReviewError(f"inserting into {path} would not give the expected YAML; add the example by hand")
     _write_atomically(path, updated)
 
 
@@ -296,16 +307,15 @@ def accept(ids: Iterable[str] | Literal["all"], data_dir: str | Path = DEFAULT_D
     languages: dict[str, _Language] = {}
     with _locked(target):
         queued = _read(target)
-        chosen = [i for i in queued if i.get("status") == PENDING] if wanted is None else wanted
+        selected = [i for i in queued if i.get("status") == PENDING] if wanted is None else \
+            [_find(queued, item_id) for item_id in wanted]
         outcomes = []
-        for entry in chosen:
-            item = entry if isinstance(entry, dict) else _find(queued, entry)
-            if isinstance(item, Outcome):
-                outcomes.append(item)
-                continue
-            language = languages.get(item["language"]) or languages.setdefault(
-                item["language"], _load_language(data, item["language"]))
-            outcomes.append(_accept_one(item, language, data, text))
+        for item in selected:
+            if isinstance(item, dict):
+                if item["language"] not in languages:
+                    languages[item["language"]] = _load_language(data, item["language"])
+                item = _accept_one(item, languages[item["language"]], data, text)
+            outcomes.append(item)
         _write(target, queued)
     return outcomes
 
@@ -328,20 +338,21 @@ def _accept_one(item: dict[str, Any], known: _Language, data_dir: Path, edited: 
         return Outcome(item_id, "masked", f"{item_id}: not added, the text {why}; "
                                           f"rewrite it without personal data: accept {item_id} --text \"...\"")
     if intent not in known.files:
-        return Outcome(item_id, "no_intent", f"{item_id}: no file of {data_dir / lang} holds intent {intent}")
+        return Outcome(item_id, "no_intent", f"{item_id}: no file of {_shown(data_dir / lang)} holds intent {intent}")
     file = known.files[intent]
     already = known.intents_with(text)
     if intent in already:
         item.update(status=DUPLICATE, reviewed_at=_now())
-        return Outcome(item_id, "duplicate", f"{item_id}: duplicate, {file} already has it under {intent}", str(file))
+        return Outcome(item_id, "duplicate", f"{item_id}: duplicate, {_shown(file)} already has it under {intent}",
+                       _shown(file))
     if already:
         return Outcome(item_id, "conflict", f"{item_id}: conflict, \"{text}\" is already an example of "
                                             f"{', '.join(sorted(already))} in {lang}; not added (reject it, "
                                             "or move the example by hand)")
     _add_to_file(file, intent, text)
     known.learn(text, intent)
-    item.update(status=ACCEPTED, reviewed_at=_now(), file=str(file), **({"added_text": text} if edited else {}))
-    return Outcome(item_id, "added", f"{item_id}: added to {file} under {intent}: {text}", str(file))
+    item.update(status=ACCEPTED, reviewed_at=_now(), file=_shown(file), **({"added_text": text} if edited else {}))
+    return Outcome(item_id, "added", f"{item_id}: added to {_shown(file)} under {intent}: {text}", _shown(file))
 
 
 def reject(ids: Iterable[str], path: str | Path | None = None) -> list[Outcome]:
