@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "bot.tar.gz"), help="model for the stories")
     parser.add_argument("--enforce", action="store_true", help="exit 1 when a threshold is missed")
     parser.add_argument("--out-dir", default=str(ROOT / "results"))
+    parser.add_argument("--data-dir", default=str(ROOT / "data" / "nlu"), help="NLU folders (pt/, es/) to evaluate")
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.WARNING)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -75,7 +76,7 @@ def main() -> int:
     atexit.register(shutil.rmtree, eval_cache, True)
     out_dir = Path(args.out_dir)
 
-    data = {lang: nlu.read_language(lang) for lang in nlu.LANGUAGES}
+    data = {lang: nlu.read_language(lang, Path(args.data_dir)) for lang in nlu.LANGUAGES}
     report: dict[str, Any] = {"seed": args.seed, "test_share": args.test_share, "folds": args.folds}
     configs = [("ours", Path(args.config))]
     with tempfile.TemporaryDirectory() as tmp:
