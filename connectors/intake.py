@@ -4,6 +4,12 @@ Rows are claimed with a lease (`locked_until`), so a crashed or killed process's
 picked up again by whoever runs next, and two replicas never process the same row at once.
 The unique (seller, topic, dedup key) index turns the marketplace's duplicate deliveries
 into no-ops.
+
+Replicas sharing one database (PostgreSQL) claim with `SELECT ... FOR UPDATE SKIP LOCKED` and
+keep each conversation in arrival order with a guard in SQL: a row's conversation is recorded
+when its message is fetched, and a row only runs when no older row of its conversation (and no
+older row still being fetched, whose conversation is unknown yet) is pending or processing;
+otherwise it waits briefly or goes back to pending for a moment (`release`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    func,
     or_,
     select,
 )
@@ -33,10 +40,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from connectors.notification import Notification
-from meli.db import get_engine, metadata
+from meli.db import get_engine, is_sqlite, metadata
 
 LEASE_SECONDS = 20.0  # renewed every few seconds while a row is being worked on
 MAX_ATTEMPTS = 5
+ACTIVE = ("pending", "processing")
 
 notifications = Table(
     "meli_notifications",
@@ -107,6 +115,11 @@ class Intake:
         # Stable per deployment slot (MELI_WORKER_ID, default the host name): a restarted
         # process takes back its own unfinished rows at once instead of waiting for the lease.
         self.worker_id = worker_id or os.environ.get("MELI_WORKER_ID") or socket.gethostname()
+        self.shared = not is_sqlite(self.engine)
+        # The cross-replica conversation guard: on by default where replicas can share the
+        # database; SQLite is one process, whose worker already keeps each conversation in order.
+        setting = os.environ.get("MELI_CONVERSATION_GUARD", "").strip().lower()
+        self.guard = self.shared if setting in ("", "auto") else setting in ("1", "true", "yes", "on")
 
     def reclaim_own(self) -> int:
         with self.engine.begin() as conn:
@@ -142,12 +155,15 @@ class Intake:
             and_(notifications.c.status == "processing", notifications.c.locked_until < now),
         )
         claimed: list[IntakeRow] = []
+        query = select(notifications).where(due).order_by(notifications.c.id).limit(limit)
+        if self.shared:
+            # Rows another replica is claiming right now are skipped instead of waited for.
+            query = query.with_for_update(skip_locked=True)
         with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(notifications).where(due).order_by(notifications.c.id).limit(limit)
-            ).fetchall()
+            rows = conn.execute(query).fetchall()
             for row in rows:
-                # Conditional update: only one replica wins a row.
+                # Conditional update: only one replica wins a row (SQLite: BEGIN IMMEDIATE;
+                # PostgreSQL: the rows are locked by this transaction already).
                 won = conn.execute(
                     notifications.update()
                     .where(and_(notifications.c.id == row.id, due))
@@ -158,6 +174,40 @@ class Intake:
                     claimed.append(IntakeRow(row.id, row.seller_id, row.topic, row.resource,
                                              json.loads(row.payload), row.attempts + 1))
         return claimed
+
+    # --- conversation guard (replicas sharing the database) ---------------------------------
+    def set_conversation(self, row_id: int, conversation: str) -> None:
+        """Record the row's conversation as soon as it is known (after GET /messages)."""
+        with self.engine.begin() as conn:
+            conn.execute(notifications.update().where(and_(
+                notifications.c.id == row_id, notifications.c.locked_by == self.worker_id,
+            )).values(conversation=conversation))
+
+    def blockers(self, row_id: int, seller_id: int, conversation: str) -> int:
+        """Older rows that must run first: same conversation and not finished, or still being
+        fetched (conversation unknown, lease alive) or never claimed yet. A row whose fetch
+        failed and waits for its retry does not block: its conversation is unknown."""
+        now = time.time()
+        c = notifications.c
+        unresolved = and_(c.conversation.is_(None), or_(
+            and_(c.status == "processing", c.locked_until >= now),
+            and_(c.status == "pending", c.attempts == 0),
+        ))
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(notifications).where(and_(
+                c.seller_id == seller_id, c.id < row_id, c.status.in_(ACTIVE),
+                or_(c.conversation == conversation, unresolved),
+            ))).scalar() or 0)
+
+    def release(self, row_id: int, delay: float) -> None:
+        """Not this row's turn: back to pending for a moment, the claim not counted as an attempt.
+        It keeps its conversation, so the conversation's newer rows keep waiting behind it."""
+        with self.engine.begin() as conn:
+            conn.execute(notifications.update().where(and_(
+                notifications.c.id == row_id, notifications.c.locked_by == self.worker_id,
+                notifications.c.status == "processing",
+            )).values(status="pending", locked_until=None, not_before=time.time() + delay,
+                      attempts=notifications.c.attempts - 1))
 
     def finish(self, row_id: int, outcome: str, conversation: str | None = None) -> None:
         with self.engine.begin() as conn:
@@ -187,14 +237,18 @@ class Intake:
         values = {k: v for k, v in values.items() if v is not None}
         if "order_ids" in values:
             values["order_ids"] = json.dumps(values["order_ids"])
-        with self.engine.begin() as conn:
-            key = and_(conversations.c.seller_id == seller_id, conversations.c.pack_id == pack_id)
-            updated = conn.execute(
-                conversations.update().where(key).values(updated_at=time.time(), **values)
-            ).rowcount
-            if not updated:
-                conn.execute(conversations.insert().values(
-                    seller_id=seller_id, pack_id=pack_id, updated_at=time.time(), **values))
+        key = and_(conversations.c.seller_id == seller_id, conversations.c.pack_id == pack_id)
+        try:
+            with self.engine.begin() as conn:
+                updated = conn.execute(
+                    conversations.update().where(key).values(updated_at=time.time(), **values)
+                ).rowcount
+                if not updated:
+                    conn.execute(conversations.insert().values(
+                        seller_id=seller_id, pack_id=pack_id, updated_at=time.time(), **values))
+        except IntegrityError:  # another replica inserted it first (PostgreSQL)
+            with self.engine.begin() as conn:
+                conn.execute(conversations.update().where(key).values(updated_at=time.time(), **values))
 
     def conversation(self, seller_id: int, pack_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -2,13 +2,17 @@
 
 Fetching messages (to learn their conversation) runs in parallel; acting on them runs one at
 a time per conversation, in arrival order, while different conversations proceed in parallel.
+With replicas sharing the database (`Intake.guard`), each row also waits its conversation's turn
+across replicas: it runs only when no older row of its conversation is unfinished anywhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import logging
+import time
 from collections import deque
 
 from connectors.intake import Intake, IntakeRow
@@ -16,6 +20,9 @@ from connectors.processing import Job, Processor
 from meli import MeliError
 
 logger = logging.getLogger(__name__)
+GUARD_WAIT_SECONDS = 3.0  # wait in place for an older row of the conversation, then release
+GUARD_POLL_SECONDS = 0.15
+RELEASE_SECONDS = 0.3
 
 
 class Worker:
@@ -84,7 +91,10 @@ class Worker:
 
     async def _resolve(self, row: IntakeRow) -> Job | None:
         try:
-            return await self.processor.resolve(row)
+            job = await self.processor.resolve(row)
+            if self.intake.guard:  # "" = no conversation: blocks nobody
+                await asyncio.to_thread(self.intake.set_conversation, row.id, job.key or "")
+            return job
         except MeliError as err:
             await self._retry(row.id, row.attempts, str(err))
         except Exception as exc:  # noqa: BLE001 - never lose the row
@@ -94,7 +104,9 @@ class Worker:
 
     def _enqueue(self, job: Job) -> None:
         key = job.key or f"row-{job.row.id}"
-        self._queues.setdefault(key, deque()).append(job)
+        queue = self._queues.setdefault(key, deque())
+        # arrival order, also for a row that comes back after a retry or a release
+        queue.insert(bisect.bisect([j.row.id for j in queue], job.row.id), job)
         if key not in self._running:
             self._running[key] = asyncio.get_event_loop().create_task(self._drain(key))
 
@@ -109,6 +121,18 @@ class Worker:
             self._running.pop(key, None)
 
     async def _run(self, job: Job) -> None:
+        if self.intake.guard and job.key is not None and job.outcome is None:
+            turn = await self._my_turn(job)
+            if turn is None:  # the older row came back to this worker meanwhile: it goes first
+                self._enqueue(job)
+                return
+            if not turn:
+                await asyncio.to_thread(self.intake.release, job.row.id, RELEASE_SECONDS)
+                self._in_flight.discard(job.row.id)
+                logger.info("notification %s waits for an older one of conversation %s: released",
+                            job.row.id, job.key)
+                asyncio.get_event_loop().call_later(RELEASE_SECONDS + 0.05, self.wake)
+                return
         try:
             outcome = await self.processor.process(job)
         except MeliError as err:
@@ -121,6 +145,26 @@ class Worker:
         await asyncio.to_thread(self.intake.finish, job.row.id, outcome, job.key)
         self._in_flight.discard(job.row.id)
         logger.info("notification %s (%s) -> %s", job.row.id, job.row.topic, outcome)
+
+    async def _my_turn(self, job: Job) -> bool | None:
+        """True once no older row of the conversation is unfinished (in any replica); None when
+        an older one is queued here now; False after GUARD_WAIT_SECONDS, so a slot is never held
+        long for a row another replica must run."""
+        assert job.key is not None
+        started = time.monotonic()
+        deadline = started + GUARD_WAIT_SECONDS
+        while True:
+            if any(queued.row.id < job.row.id for queued in self._queues.get(job.key) or ()):
+                return None
+            waiting = await asyncio.to_thread(self.intake.blockers, job.row.id, job.row.seller_id, job.key)
+            if not waiting:
+                if time.monotonic() > started + GUARD_POLL_SECONDS:
+                    logger.info("notification %s waited %.1f s for its turn in conversation %s",
+                                job.row.id, time.monotonic() - started, job.key)
+                return True
+            if time.monotonic() >= deadline or self._stopping:
+                return False
+            await asyncio.sleep(GUARD_POLL_SECONDS)
 
     async def _retry(self, row_id: int, attempts: int, error: str) -> None:
         self._in_flight.discard(row_id)

@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 
 DEFAULT_URL = "sqlite:///var/mercadolibre.db"
@@ -33,9 +33,24 @@ def get_engine(url: str | None = None) -> Engine:
     engine = _engine(url)
     known = set(metadata.tables)
     if _created.get(url) != known:
-        metadata.create_all(engine)
+        _create_tables(engine)
         _created[url] = known
     return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _create_tables(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        metadata.create_all(engine)  # SQLite: BEGIN IMMEDIATE already serialises processes
+        return
+    # Replicas and the action server start together: without a lock two of them both see a
+    # table missing and the second CREATE fails. The advisory lock ends with the transaction.
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+        metadata.create_all(conn)
 
 
 @lru_cache(maxsize=8)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Float, String, Table, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from meli.db import get_engine, metadata
 from meli.errors import MeliAuthError, MeliError
@@ -64,12 +65,15 @@ class TokenStore:
 
     def _seed(self, access: str | None, refresh: str | None) -> None:
         """First start: store the configured tokens unless the table already has newer ones."""
-        with self.engine.begin() as conn:
-            row = conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
-            if row is None and (access or refresh):
-                conn.execute(tokens.insert().values(
-                    seller_id=self.seller_id, access_token=access, refresh_token=refresh,
-                    expires_at=None if refresh is None or access else 0.0, updated_at=time.time()))
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
+                if row is None and (access or refresh):
+                    conn.execute(tokens.insert().values(
+                        seller_id=self.seller_id, access_token=access, refresh_token=refresh,
+                        expires_at=None if refresh is None or access else 0.0, updated_at=time.time()))
+        except IntegrityError:
+            pass  # another replica starting at the same time seeded it first (PostgreSQL)
 
     def _row(self) -> Any:
         with self.engine.connect() as conn:
