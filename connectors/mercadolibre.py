@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -22,6 +23,7 @@ from sanic.response import HTTPResponse
 from connectors import registry
 from connectors.intake import Intake
 from connectors.notification import HANDLED_TOPICS, InvalidNotification, parse
+from connectors.offload import offload_inference
 from connectors.processing import Processor
 from connectors.worker import Worker
 from meli import MeliClient, MeliError
@@ -30,6 +32,9 @@ from meli.db import get_engine
 from meli.tokens import OAuthApp, TokenStore
 
 logger = logging.getLogger(__name__)
+# The acknowledgement's SQL insert gets threads of its own: in the shared default pool it would
+# queue behind the worker's reads and writes, and the marketplace only waits 500 ms.
+_ACK_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-ack")
 
 
 def _setting(credentials: dict[str, Any], key: str, env: str, default: Any = None) -> Any:
@@ -86,6 +91,7 @@ class MercadoLibreInput(InputChannel):
 
         @bp.listener("after_server_start")
         async def start_worker(app: Any, loop: Any) -> None:
+            offload_inference(getattr(app.ctx, "agent", None))
             processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message,
                                   rasa_agent=lambda: getattr(app.ctx, "agent", None))
             channel.worker = Worker(channel.intake, processor)
@@ -114,14 +120,14 @@ class MercadoLibreInput(InputChannel):
             if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
                 return response.json({"error": "bad_secret", "detail": "?secret= missing or wrong"}, 401)
         try:
-            note = parse(request.body or b"", self.app_id, {self.seller_id})
+            note = parse(request.body or b"", self.app_id, {self.seller_id}, request.headers.get("content-type"))
         except InvalidNotification as err:
             logger.warning("notification rejected: %s %s", err.status, err.reason)
             return response.json(err.body(), err.status)
         if not note.handled:
             return response.json({"status": "ignored", "topic": note.topic})
         try:
-            stored = await asyncio.to_thread(self.intake.add, note)
+            stored = await asyncio.get_running_loop().run_in_executor(_ACK_POOL, self.intake.add, note)
         except Exception:  # noqa: BLE001 - a non-200 makes Mercado Libre deliver it again
             logger.exception("intake write failed")
             return response.json({"error": "storage_unavailable"}, 503)

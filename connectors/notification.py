@@ -14,9 +14,12 @@ from typing import Any
 
 HANDLED_TOPICS = ("messages", "post_purchase")
 MAX_BODY_BYTES = 64 * 1024
-_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_CLAIM_RESOURCE = re.compile(r"^(?:/post-purchase)?/v1/claims/(\d{1,20})$")
-_TOPIC = re.compile(r"^[a-z_ ]{1,40}$")
+# Matched with fullmatch (a `$` would let a trailing newline through) and ASCII digits only
+# (`\d` also takes Arabic-Indic and other Unicode digits).
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CLAIM_RESOURCE = re.compile(r"(?:/post-purchase)?/v1/claims/([0-9]{1,20})")
+# Topic names as Mercado Libre spells them (`orders_v2`, `orders feedback`, `post_purchase`...).
+_TOPIC = re.compile(r"[a-z0-9_ -]{1,40}")
 
 
 class InvalidNotification(ValueError):
@@ -55,7 +58,7 @@ class Notification:
 
     @property
     def claim_id(self) -> str | None:
-        match = _CLAIM_RESOURCE.match(self.resource)
+        match = _CLAIM_RESOURCE.fullmatch(self.resource)
         return match.group(1) if match else None
 
     def as_json(self) -> str:
@@ -71,26 +74,38 @@ def _as_int(value: Any, field: str) -> int:
         raise InvalidNotification(400, "invalid_field", f"{field} must be a number")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 20:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 20:
         return int(value.strip())
     raise InvalidNotification(400, "invalid_field", f"{field} must be a number")
 
 
-def parse(raw: bytes, app_id: int, seller_ids: set[int]) -> Notification:
-    """Raise InvalidNotification (400 shape, 403 foreign ids) or return the notification."""
+def _json_media_type(content_type: str | None) -> bool:
+    """Mercado Libre posts `application/json`; an absent header is tolerated, a declared form,
+    text or XML body is not a notification."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media in ("", "application/json", "text/json") or media.endswith("+json")
+
+
+def parse(raw: bytes, app_id: int, seller_ids: set[int], content_type: str | None = None) -> Notification:
+    """Raise InvalidNotification (400 shape, 403 foreign ids, 413 size, 415 media type) or return
+    the notification."""
+    if not _json_media_type(content_type):
+        raise InvalidNotification(415, "unsupported_media_type", "send application/json")
     if len(raw) > MAX_BODY_BYTES:
         raise InvalidNotification(413, "body_too_large", f"limit is {MAX_BODY_BYTES} bytes")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise InvalidNotification(400, "invalid_json", "body is not a JSON document") from None
+    except RecursionError:  # deeply nested arrays/objects: the decoder gives up, so do we
+        raise InvalidNotification(400, "invalid_json", "body is nested too deeply") from None
     if not isinstance(data, dict):
         raise InvalidNotification(400, "invalid_shape", "body must be a JSON object")
     for field in ("topic", "resource", "user_id", "application_id"):
         if data.get(field) in (None, ""):
             raise InvalidNotification(400, "missing_field", field)
     topic, resource = data["topic"], data["resource"]
-    if not isinstance(topic, str) or not _TOPIC.match(topic):
+    if not isinstance(topic, str) or not _TOPIC.fullmatch(topic):
         raise InvalidNotification(400, "invalid_field", "topic")
     if not isinstance(resource, str) or len(resource) > 256:
         raise InvalidNotification(400, "invalid_field", "resource")
@@ -107,7 +122,7 @@ def parse(raw: bytes, app_id: int, seller_ids: set[int]) -> Notification:
     attempts = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 1
     sent = data.get("sent") if isinstance(data.get("sent"), str) else None
     note = Notification(topic, resource, user_id, application_id, notification_id, attempts, sent)
-    if topic == "messages" and not _MESSAGE_ID.match(resource):
+    if topic == "messages" and not _MESSAGE_ID.fullmatch(resource):
         raise InvalidNotification(400, "invalid_field", "resource is not a message id")
     if topic == "post_purchase" and note.claim_id is None:
         raise InvalidNotification(400, "invalid_field", "resource is not a claim")

@@ -13,9 +13,14 @@ from connectors.compliance import check_outgoing
 from connectors.intake import Intake
 from connectors.log_masking import mask
 from connectors.outgoing import prepare
-from meli import MeliClient, MeliError
+from meli import MeliClient, MeliError, MeliUnavailable
 
 logger = logging.getLogger(__name__)
+# A reply POST that got no answer may still land: it is looked for in the thread for this long
+# (every POLL seconds) before it is sent again, at most AMBIGUOUS_RESENDS times.
+LANDING_WAIT_SECONDS = 6.0
+LANDING_POLL_SECONDS = 1.0
+AMBIGUOUS_RESENDS = 2
 
 
 @dataclass
@@ -81,7 +86,7 @@ class MercadoLibreOutput(OutputChannel):
                 await self._record(chunk, "not_sent")
                 continue
             try:
-                body = await self.client.send_message(self.pack_id, self.seller_id, self.to_user_id, chunk)
+                body = await self._post(chunk)
             except MeliError as err:
                 self.delivery.errors.append(str(err))
                 if err.status == 403:
@@ -97,6 +102,46 @@ class MercadoLibreOutput(OutputChannel):
             else:
                 self.delivery.sent.append(chunk)
                 await self._record(chunk, "sent", body.get("id"))
+
+    async def _post(self, chunk: str) -> dict[str, Any]:
+        """Post one chunk once. The messaging API has no idempotency key and a POST that timed out
+        may have been carried out, so before sending it again the thread is searched for it:
+        sending blindly is how a buyer gets the same answer twice."""
+        resends = 0
+        while True:
+            try:
+                return await self.client.send_message(self.pack_id, self.seller_id, self.to_user_id, chunk,
+                                                      retry_ambiguous=False)
+            except MeliUnavailable as err:
+                if not err.ambiguous or resends >= AMBIGUOUS_RESENDS:
+                    raise
+                logger.warning("reply to pack %s got no answer (%s); looking for it in the thread", self.pack_id,
+                               err.code)
+                landed = await self._landed(chunk)
+                if landed is not None:
+                    logger.info("reply to pack %s had been posted (%s)", self.pack_id, landed.get("id"))
+                    return landed
+                resends += 1
+
+    async def _landed(self, chunk: str) -> dict[str, Any] | None:
+        """Our message with this text in the thread that no recorded reply accounts for, if any."""
+        replies = await asyncio.to_thread(self.intake.replies_for, self.pack_id)
+        known = {r["message_id"] for r in replies if r["message_id"]}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LANDING_WAIT_SECONDS
+        while True:
+            try:
+                thread = await self.client.get_pack_messages(self.pack_id, self.seller_id, limit=20)
+            except MeliError:
+                thread = {}
+            for msg in thread.get("messages") or []:
+                if (str((msg.get("from") or {}).get("user_id")) == str(self.seller_id)
+                        and str((msg.get("to") or {}).get("user_id")) == str(self.to_user_id)
+                        and str(msg.get("text") or "").strip() == chunk.strip() and str(msg.get("id")) not in known):
+                    return msg
+            if loop.time() >= deadline:
+                return None
+            await asyncio.sleep(LANDING_POLL_SECONDS)
 
     async def _record(self, text: str, status: str, message_id: Any = None, reason: Any = None) -> None:
         await asyncio.to_thread(

@@ -25,6 +25,7 @@ from actions.language import site_language
 from connectors.conversation import resume_bot
 from connectors.intake import Intake, IntakeRow
 from connectors.message import IncomingMessage, parse_message
+from connectors.offload import offload_inference
 from connectors.output import MercadoLibreOutput
 from connectors.resolution import says_solved
 from meli import MeliClient, MeliNotFound
@@ -120,6 +121,7 @@ class Processor:
                 str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
         output = self._output(job, to_user=msg.from_user_id)
         conversation = sender_id(self.seller_id, job.key)
+        offload_inference(self.rasa_agent())  # again after a model reload, which builds a new processor
         await self.on_new_message(UserMessage(text, output, conversation,
                                               input_channel=CHANNEL, message_id=msg.id, metadata=metadata))
         if says_solved(msg.text) and await self._close_by_buyer(conversation):
@@ -138,6 +140,12 @@ class Processor:
         if delivery.blocked:
             await self._handoff(job, "blocked_conversation", metadata, detail=delivery.blocked, suppress=True)
             return "blocked_on_send"
+        if delivery.errors and not delivery.sent:
+            # Not one part of the reply could be posted, even after the client's retries: rather than
+            # leave the buyer unanswered, a person takes it (the handoff's own message is tried too).
+            await self._handoff(job, "backend_error", metadata, detail=delivery.errors[0], suppress=False,
+                                to_user=msg.from_user_id)
+            return "reply_failed"
         return "answered" if delivery.sent else "no_reply"
 
     async def _claim(self, job: Job) -> str:

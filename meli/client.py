@@ -92,11 +92,14 @@ class MeliClient:
         data: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         auth: bool = True,
+        retry_ambiguous: bool = True,
     ) -> Any:
         """Send one logical request, retrying transient failures; returns decoded JSON.
 
         With a token provider, a 401 triggers one refresh and one retry (tokens expire early
-        when the seller changes password or the app secret rotates).
+        when the seller changes password or the app secret rotates). `retry_ambiguous=False`
+        raises at once when the request may have been carried out without an answer (see
+        MeliUnavailable.ambiguous), for POSTs that must not happen twice.
         """
         attempt = 0
         refreshed = False
@@ -110,6 +113,8 @@ class MeliClient:
                     token = await self.token_provider.refresh(token)
                     continue
                 if not err.retryable or attempt >= self.max_retries:
+                    raise
+                if not retry_ambiguous and getattr(err, "ambiguous", False):
                     raise
                 delay = self.backoff_delay(attempt, err.retry_after)
                 logger.warning(
@@ -136,10 +141,13 @@ class MeliClient:
             response = await self._http.request(
                 method, path, params=params, json=json, data=data, headers=all_headers
             )
-        except httpx.TimeoutException as exc:
-            raise MeliUnavailable(f"timeout: {type(exc).__name__}", code="timeout", path=path) from exc
         except httpx.TransportError as exc:
-            raise MeliUnavailable(f"transport: {type(exc).__name__}", code="unreachable", path=path) from exc
+            timeout = isinstance(exc, httpx.TimeoutException)
+            error = MeliUnavailable(f"{'timeout' if timeout else 'transport'}: {type(exc).__name__}",
+                                    code="timeout" if timeout else "unreachable", path=path)
+            # Sent, but no answer: the server may have done it. Not when it never got the request.
+            error.ambiguous = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+            raise error from exc
         body = _decode(response)
         if response.is_success:
             if body is None and response.content:
@@ -211,13 +219,19 @@ class MeliClient:
         )
 
     async def send_message(
-        self, pack_id: int | str, seller_id: int | str, to_user_id: int | str, text: str
+        self, pack_id: int | str, seller_id: int | str, to_user_id: int | str, text: str,
+        *, retry_ambiguous: bool = True,
     ) -> dict[str, Any]:
-        """Post a reply; the caller must read `status` (a moderated reply is still HTTP 200)."""
+        """Post a reply; the caller must read `status` (a moderated reply is still HTTP 200).
+
+        The messaging API has no idempotency key: with `retry_ambiguous=False` a POST that got no
+        answer raises MeliUnavailable(ambiguous) instead of being sent again, so the caller can
+        look in the thread first (connectors/output.py does).
+        """
         body = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
         return await self.request(
             "POST", f"/messages/packs/{pack_id}/sellers/{seller_id}",
-            params={"tag": "post_sale"}, json=body,
+            params={"tag": "post_sale"}, json=body, retry_ambiguous=retry_ambiguous,
         )
 
     async def missed_feeds(

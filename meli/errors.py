@@ -76,7 +76,13 @@ class MeliServerError(MeliError):
 
 
 class MeliUnavailable(MeliError):
-    """No usable HTTP answer: timeout, connection refused, invalid JSON."""
+    """No usable HTTP answer: timeout, connection refused, invalid JSON.
+
+    `ambiguous` is set when the request was sent but no answer came back (read timeout, connection
+    dropped): Mercado Libre may have carried it out, so a POST must not simply be sent again.
+    """
+
+    ambiguous: bool = False
 
     @property
     def retryable(self) -> bool:

@@ -59,6 +59,7 @@ if [ "${SKIP_TRAIN:-0}" != "1" ]; then
     done
     wait "$train_pid" || { tail -40 var/train.log; echo "training failed (full log: var/train.log)" >&2; exit 1; }
     echo "$FINGERPRINT" > models/bot.fingerprint
+    echo "$(( $(date +%s) - started ))" > models/bot.train_seconds  # bench/run.py reports it
     echo "    model ready ($(( $(date +%s) - started ))s): models/bot.tar.gz"
   fi
 fi

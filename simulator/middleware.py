@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -38,6 +39,7 @@ async def log_requests(request: web.Request, handler: Handler) -> web.StreamResp
     if _is_admin(request):
         return await handler(request)
     status = 500
+    started = time.time()
     try:
         response = await handler(request)
         status = response.status
@@ -46,7 +48,7 @@ async def log_requests(request: web.Request, handler: Handler) -> web.StreamResp
         status = exc.status
         raise
     finally:
-        get_state(request).log_request(request.method, request.path, _safe_query(request), status)
+        get_state(request).log_request(request.method, request.path, _safe_query(request), status, started)
 
 
 @web.middleware
@@ -75,6 +77,11 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
     if fault is None:
         return await handler(request)
     if fault.latency_ms:
+        # The request is received in full before the server turns slow, so a client that gives up
+        # does not stop it: a POST held past the client's timeout is still carried out, as an
+        # overloaded production backend does.
+        if request.can_read_body:
+            await request.read()
         await asyncio.sleep(fault.latency_ms / 1000)
     if fault.status is None:
         return await handler(request)

@@ -16,7 +16,7 @@ INVALID_GRANT = ("Error validating grant. Your authorization code or refresh tok
 async def _params(request: web.Request) -> dict[str, str]:
     """Query parameters overlaid with an x-www-form-urlencoded (or JSON) body."""
     params = dict(request.query)
-    if request.content_type == "application/json" and request.can_read_body:
+    if request.content_type == "application/json" and request.body_exists:
         try:
             body = await request.json()
         except ValueError:

@@ -105,7 +105,7 @@ async def get_message(request: web.Request) -> web.Response:
 
 
 async def _json_body(request: web.Request) -> Any:
-    if not request.can_read_body:
+    if not request.body_exists:  # not can_read_body: a slow-down fault may have read (and cached) it
         return None
     try:
         return await request.json()

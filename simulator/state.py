@@ -6,6 +6,7 @@ Holding it in one place (instead of module globals) lets each test build an isol
 from __future__ import annotations
 
 import secrets
+import time
 from collections import deque
 from datetime import datetime
 from typing import Any
@@ -79,9 +80,10 @@ class SimState:
         return len(self.faults) != before
 
     def take_fault(self, method: str, path: str) -> Fault | None:
-        """The first matching fault, counted as used (and dropped once its `times` run out)."""
+        """The first matching fault that fires (see `probability`), counted as used and dropped
+        once its `times` run out."""
         for fault in self.faults:
-            if fault.matches(method, path):
+            if fault.matches(method, path) and fault.fires():
                 fault.consume()
                 if fault.exhausted:
                     self.faults.remove(fault)
@@ -89,9 +91,13 @@ class SimState:
         return None
 
     # -- request log --------------------------------------------------------------------------
-    def log_request(self, method: str, path: str, query: dict[str, str], status: int) -> None:
+    def log_request(self, method: str, path: str, query: dict[str, str], status: int,
+                    started: float | None = None) -> None:
+        """`epoch` (seconds) and `ms` (handling time) let benchmarks time the bot from outside."""
+        now = time.time()
         self.requests.append({"method": method, "path": path, "query": query, "status": status,
-                              "ts": utc_z(utc_now())})
+                              "ts": utc_z(utc_now()), "epoch": now,
+                              "ms": round((now - started) * 1000, 3) if started else None})
 
 
 STATE: web.AppKey[SimState] = web.AppKey("sim_state", SimState)

@@ -492,10 +492,57 @@ async def test_fault_latency_only_then_serves(client: TestClient) -> None:
 
 
 @pytest.mark.asyncio
+async def test_latency_fault_on_a_post_still_carries_it_out(client: TestClient) -> None:
+    """The slow server has the whole request before it stalls: the reply is posted after the delay."""
+    scenario = SCENARIOS["shipped"]
+    await client.post("/_sim/faults", json={"path": "^/messages/packs/", "method": "POST", "latency_ms": 300,
+                                            "times": 1})
+    started = time.monotonic()
+    resp = await client.post(messages_path(scenario.pack_id) + "?tag=post_sale",
+                             json=reply("Oi! Seu pedido ja saiu.", scenario.buyer_id), headers=AUTH)
+    assert resp.status == 200 and time.monotonic() - started >= 0.28
+    thread = await get_json(client, f"/_sim/conversations/{scenario.pack_id}")
+    assert thread["messages"][-1]["text"] == "Oi! Seu pedido ja saiu."
+
+
+@pytest.mark.asyncio
 async def test_bad_fault_specs_are_rejected(client: TestClient) -> None:
     for payload in ({}, {"path": "("}, {"path": "/x"}, {"path": "/x", "status": 200}, {"path": "/x", "status": 500,
                                                                                        "times": 0}):
         assert (await client.post("/_sim/faults", json=payload)).status == 400
+
+
+@pytest.mark.asyncio
+async def test_probabilistic_faults_fire_at_their_rate_with_real_error_bodies(client: TestClient) -> None:
+    order_id = SCENARIOS["shipped"].order_id
+    for payload in ({"path": "/x", "status": 500, "probability": 0}, {"path": "/x", "status": 500, "probability": 1.5},
+                    {"path": "/x", "status": 500, "probability": "0.2"}, {"path": "/x", "status": 500,
+                                                                          "probability": True},
+                    {"path": "/x", "status": 500, "probability": 0.2, "seed": "s"}):
+        assert (await client.post("/_sim/faults", json=payload)).status == 400, payload
+    # Two rules over the same path compose: 30% 503, then 50% of the rest 429 (35% overall).
+    for rule in ({"path": "^/orders/", "status": 503, "probability": 0.3, "seed": 7},
+                 {"path": "^/orders/", "status": 429, "probability": 0.5, "seed": 8}):
+        assert (await client.post("/_sim/faults", json=rule)).status == 201
+    statuses = []
+    for _ in range(400):
+        resp = await client.get(f"/orders/{order_id}", headers=AUTH)
+        statuses.append(resp.status)
+        if resp.status != 200:
+            assert await resp.json() == generic(resp.status, *{
+                503: ("Service unavailable", "service_unavailable"),
+                429: ("Too Many Requests", "local_rate_limited")}[resp.status])
+    assert 90 <= statuses.count(503) <= 150 and 110 <= statuses.count(429) <= 170, statuses
+    first, second = await get_json(client, "/_sim/faults")
+    assert (first["matched"], first["hits"], first["probability"]) == (400, statuses.count(503), 0.3)
+    assert (second["matched"], second["hits"]) == (400 - statuses.count(503), statuses.count(429))
+    # The same seeds replay the same sequence.
+    await client.delete("/_sim/faults")
+    for rule in ({"path": "^/orders/", "status": 503, "probability": 0.3, "seed": 7},
+                 {"path": "^/orders/", "status": 429, "probability": 0.5, "seed": 8}):
+        await client.post("/_sim/faults", json=rule)
+    replay = [(await client.get(f"/orders/{order_id}", headers=AUTH)).status for _ in range(400)]
+    assert replay == statuses
 
 
 @pytest.mark.asyncio
@@ -508,7 +555,8 @@ async def test_request_log_without_secrets(client: TestClient) -> None:
     log = await get_json(client, "/_sim/requests")
     assert [(e["method"], e["path"], e["status"]) for e in log] == [
         ("GET", f"/orders/{order_id}", 200), ("GET", "/orders/123", 404), ("GET", f"/orders/{order_id}", 401)]
-    assert set(log[0]) == {"method", "path", "query", "status", "ts"}
+    assert set(log[0]) == {"method", "path", "query", "status", "ts", "epoch", "ms"}
+    assert log[0]["ms"] >= 0 and log[0]["epoch"] > 1.7e9  # benchmarks time the bot from outside with these
     assert ACCESS_TOKEN not in str(log)
     await get_json(client, messages_path(1), 404, params={"tag": "post_sale"})
     filtered = await get_json(client, "/_sim/requests", params={"path": "^/messages"})

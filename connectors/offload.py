@@ -1,0 +1,70 @@
+"""Model inference off the event loop, so a webhook is acknowledged while the bot thinks.
+
+Rasa 3.6 runs the NLU graph (`_parse_message_with_graph`) and the policy graph
+(`predict_next_with_tracker_if_should`) synchronously inside its async message handling. Each
+run holds the Sanic event loop for tens of milliseconds, and every webhook acknowledgement
+that arrives meanwhile waits behind it: that wait was the tail of our ack latency.
+
+`OffloadingProcessor` is Rasa's `MessageProcessor` with those two calls moved to a small thread
+pool. TensorFlow and scikit-learn release the GIL while they compute, so the loop keeps
+accepting requests. Nothing else changes: per-conversation order is still guaranteed by Rasa's
+lock store, which `handle_message` holds around the whole turn.
+The class is swapped onto the agent's processor instance (`offload_inference(agent)`), because
+Rasa builds the processor itself, including after a model reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.processor import ActionLimitReached, MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+# Two cores: more threads would only fight over them. One for NLU, one for policies.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inference")
+
+
+class OffloadingProcessor(MessageProcessor):
+    async def parse_message(self, message: UserMessage, tracker: DialogueStateTracker | None = None,
+                            only_output_properties: bool = True) -> dict[str, Any]:
+        if self.http_interpreter:
+            return await super().parse_message(message, tracker, only_output_properties)
+        if tracker is None:
+            tracker = DialogueStateTracker.from_events(message.sender_id, [])
+        loop = asyncio.get_running_loop()
+        parse_data = await loop.run_in_executor(
+            _POOL, self._parse_message_with_graph, message, tracker, only_output_properties)
+        self._update_full_retrieval_intent(parse_data)
+        self._check_for_unseen_features(parse_data)
+        return parse_data
+
+    async def _run_prediction_loop(self, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
+        """Rasa's loop (processor.py, 3.6.21) with the policy prediction awaited in the pool."""
+        loop = asyncio.get_running_loop()
+        should_predict_another_action = True
+        while should_predict_another_action and self._should_handle_message(tracker):
+            try:
+                action, prediction = await loop.run_in_executor(
+                    _POOL, self.predict_next_with_tracker_if_should, tracker)
+            except ActionLimitReached:
+                logger.warning("Circuit breaker tripped. Stopped predicting more actions for sender '%s'.",
+                               tracker.sender_id)
+                if self.on_circuit_break:
+                    self.on_circuit_break(tracker, output_channel, self.nlg)
+                break
+            if prediction.is_end_to_end_prediction:
+                tracker = await self.run_action_extract_slots(output_channel, tracker)
+            should_predict_another_action = await self._run_action(
+                action, tracker, output_channel, self.nlg, prediction)
+
+
+def offload_inference(agent: Any) -> None:
+    """Make the agent's current processor an OffloadingProcessor (idempotent)."""
+    processor = getattr(agent, "processor", None)
+    if processor is not None and type(processor) is MessageProcessor:
+        processor.__class__ = OffloadingProcessor
