@@ -36,6 +36,8 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -146,6 +148,23 @@ class Intake:
             return True
         except IntegrityError:
             return False
+
+    def add_many(self, notes: list[Notification]) -> list[bool]:
+        """Several notifications in one transaction (group commit); True where stored.
+
+        A duplicate is skipped by the unique index (ON CONFLICT DO NOTHING) without aborting the
+        others; SQLite and PostgreSQL both support it."""
+        insert = (sqlite_insert if is_sqlite(self.engine) else pg_insert)(notifications)
+        now = time.time()
+        stored = []
+        with self.engine.begin() as conn:
+            for note in notes:
+                result = conn.execute(insert.values(
+                    seller_id=note.user_id, topic=note.topic, resource=note.resource, dedup_key=note.dedup_key,
+                    payload=note.as_json(), status="pending", attempts=0, received_at=now, not_before=0.0,
+                ).on_conflict_do_nothing())
+                stored.append(result.rowcount == 1)
+        return stored
 
     def claim(self, limit: int = 50, lease: float = LEASE_SECONDS) -> list[IntakeRow]:
         """Take up to `limit` rows that are due: pending, or abandoned by a dead worker."""

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -22,8 +21,9 @@ from sanic.response import HTTPResponse
 
 from connectors import registry
 from connectors.intake import Intake
+from connectors.intake_writer import IntakeWriter
 from connectors.notification import HANDLED_TOPICS, InvalidNotification, parse
-from connectors.offload import offload_inference
+from connectors.offload import compile_action_validation, offload_inference
 from connectors.processing import Processor
 from connectors.worker import Worker
 from meli import MeliClient, MeliError
@@ -32,9 +32,7 @@ from meli.db import get_engine
 from meli.tokens import OAuthApp, TokenStore
 
 logger = logging.getLogger(__name__)
-# The acknowledgement's SQL insert gets threads of its own: in the shared default pool it would
-# queue behind the worker's reads and writes, and the marketplace only waits 500 ms.
-_ACK_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-ack")
+compile_action_validation()  # this module is loaded by every Rasa server of the product (credentials.yml)
 
 
 def _setting(credentials: dict[str, Any], key: str, env: str, default: Any = None) -> Any:
@@ -78,6 +76,7 @@ class MercadoLibreInput(InputChannel):
         self.webhook_secret = webhook_secret or None
         engine = get_engine(db_url or None)
         self.intake = Intake(engine)
+        self.writer = IntakeWriter(self.intake)
         oauth = MeliClient(api_url)
         app = OAuthApp(client_id, client_secret) if client_id and client_secret else None
         self.tokens = TokenStore(self.seller_id, app, oauth, engine, access_token, refresh_token)
@@ -95,6 +94,7 @@ class MercadoLibreInput(InputChannel):
             processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message,
                                   rasa_agent=lambda: getattr(app.ctx, "agent", None))
             channel.worker = Worker(channel.intake, processor)
+            channel.worker.in_burst = channel.writer.in_burst
             channel.worker.start()
             asyncio.get_event_loop().create_task(channel.recover_missed())
 
@@ -127,7 +127,7 @@ class MercadoLibreInput(InputChannel):
         if not note.handled:
             return response.json({"status": "ignored", "topic": note.topic})
         try:
-            stored = await asyncio.get_running_loop().run_in_executor(_ACK_POOL, self.intake.add, note)
+            stored = await self.writer.add(note)
         except Exception:  # noqa: BLE001 - a non-200 makes Mercado Libre deliver it again
             logger.exception("intake write failed")
             return response.json({"error": "storage_unavailable"}, 503)

@@ -32,6 +32,7 @@ from meli import MeliClient, MeliNotFound
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+REMEMBER_SECONDS = 60.0
 CHANNEL = "mercadolibre"
 
 
@@ -57,6 +58,7 @@ class Processor:
         self.seller_id = seller_id
         self.on_new_message = on_new_message
         self.rasa_agent = rasa_agent or (lambda: None)
+        self._remembered: dict[str, tuple[dict[str, Any], float]] = {}
 
     # --- phase 1: find the conversation (parallel) ------------------------------------------
     async def resolve(self, row: IntakeRow) -> Job:
@@ -90,9 +92,10 @@ class Processor:
             return job.outcome
         if job.key is None:
             return "no_conversation"
-        already = await asyncio.to_thread(self.intake.replies_for_notification, job.row.id)
-        if already:
-            return "already_answered"  # crashed after replying, before marking done
+        # Only a row claimed before can have replies already (a crash after replying, before
+        # marking it done); on the first attempt the check would be one more transaction per message.
+        if job.row.attempts > 1 and await asyncio.to_thread(self.intake.replies_for_notification, job.row.id):
+            return "already_answered"
         if job.message is not None:
             return await self._buyer_message(job)
         return await self._claim(job)
@@ -193,11 +196,14 @@ class Processor:
     async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
         orders = await self._orders_of(pack_key)
         site = msg.site_id
-        await asyncio.to_thread(
-            self.intake.remember_conversation, self.seller_id, pack_key, site_id=site,
-            buyer_id=orders.get("buyer_id"), last_from_user_id=msg.from_user_id,
-            order_ids=orders.get("order_ids"),
-        )
+        values = {"site_id": site, "buyer_id": orders.get("buyer_id"), "last_from_user_id": msg.from_user_id,
+                  "order_ids": orders.get("order_ids")}
+        # The same buyer writing again changes nothing: skip the write (a transaction per message),
+        # but not for long, so what another replica wrote meanwhile is overwritten soon enough.
+        last = self._remembered.get(pack_key)
+        if last is None or last[0] != values or time.monotonic() - last[1] > REMEMBER_SECONDS:
+            await asyncio.to_thread(self.intake.remember_conversation, self.seller_id, pack_key, **values)
+            self._remembered[pack_key] = (values, time.monotonic())
         return {**orders, "seller_id": self.seller_id, "site_id": site, "language": site_language(site)}
 
     async def _orders_of(self, pack_key: str) -> dict[str, Any]:

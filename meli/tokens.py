@@ -25,6 +25,7 @@ from meli.errors import MeliAuthError, MeliError
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH_SECONDS = 300
+CACHE_SECONDS = 30.0  # how long a token read from SQL is trusted without reading it again
 
 tokens = Table(
     "meli_tokens",
@@ -60,6 +61,7 @@ class TokenStore:
         self.oauth = oauth_client  # a MeliClient without token provider (POST /oauth/token)
         self.engine = engine or get_engine()
         self._lock = asyncio.Lock()
+        self._cached: tuple[str, float | None, float] | None = None  # token, expires_at, read at
         self.configured_refresh = initial_refresh_token
         self._seed(initial_access_token, initial_refresh_token)
 
@@ -80,15 +82,24 @@ class TokenStore:
             return conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
 
     async def token(self) -> str:
+        # Every API call asks for the token: reading it from SQL each time was a transaction per
+        # call (five per buyer message). It is kept in memory for CACHE_SECONDS; a token another
+        # process refreshed meanwhile costs one 401, after which refresh() reads the new one.
+        now = time.time()
+        if self._cached and now - self._cached[2] < CACHE_SECONDS and (
+                self._cached[1] is None or self._cached[1] - EARLY_REFRESH_SECONDS > now):
+            return self._cached[0]
         row = await asyncio.to_thread(self._row)
         if row is None:
             raise MeliAuthError("no token configured for seller", status=401, code="no_token")
         expiring = row.expires_at is not None and row.expires_at - EARLY_REFRESH_SECONDS < time.time()
         if row.access_token and not expiring:
+            self._cached = (row.access_token, row.expires_at, now)
             return row.access_token
         return await self.refresh(row.access_token or "")
 
     async def refresh(self, rejected: str) -> str:
+        self._cached = None
         async with self._lock:  # one refresh per process; the SQL transaction covers processes
             return await self._refresh_locked(rejected)
 

@@ -4,6 +4,7 @@ modules."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from typing import Any
@@ -54,6 +55,23 @@ async def list_requests(request: web.Request) -> web.Response:
     return web.json_response(entries)
 
 
+async def wait_requests(request: web.Request) -> web.Response:
+    """`?path=<regex>&count=N[&method=POST][&timeout=S]`: answers once N successful logged requests
+    match (200 with the count), or 408 after the timeout (default 60 s)."""
+    try:
+        pattern = re.compile(request.query.get("path", ""))
+        count = int(request.query.get("count", "1"))
+        timeout = float(request.query.get("timeout", "60"))
+    except (re.error, ValueError) as exc:
+        return bad_request(f"invalid path, count or timeout: {exc}")
+    future = get_state(request).wait_for_requests(pattern, request.query.get("method"), count)
+    try:
+        found = await asyncio.wait_for(future, timeout)
+    except asyncio.TimeoutError:
+        return web.json_response({"error": "timeout", "message": f"fewer than {count} requests matched"}, status=408)
+    return web.json_response({"count": found})
+
+
 async def clear_requests(request: web.Request) -> web.Response:
     get_state(request).requests.clear()
     return web.json_response({"status": "cleared"})
@@ -101,6 +119,7 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/_sim/reset", reset)
     router.add_get("/_sim/scenarios", scenarios)
     router.add_get("/_sim/requests", list_requests)
+    router.add_get("/_sim/requests/wait", wait_requests)
     router.add_delete("/_sim/requests", clear_requests)
     router.add_post("/_sim/expire_tokens", expire_tokens)
     router.add_post("/_sim/moderate_next", moderate_next)

@@ -5,9 +5,12 @@ Holding it in one place (instead of module globals) lets each test build an isol
 
 from __future__ import annotations
 
+import asyncio
+import re
 import secrets
 import time
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +47,7 @@ class SimState:
         self.world: World = build_world(self._fixed_now)
         self.faults: list[Fault] = []
         self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
+        self.request_waiters: set[_RequestWaiter] = set()
         self.access_tokens: set[str] = {ACCESS_TOKEN}
         self.refresh_token: str = REFRESH_TOKEN
         self.used_codes: set[str] = set()
@@ -98,6 +102,40 @@ class SimState:
         self.requests.append({"method": method, "path": path, "query": query, "status": status,
                               "ts": utc_z(utc_now()), "epoch": now,
                               "ms": round((now - started) * 1000, 3) if started else None})
+        for waiter in list(self.request_waiters):
+            waiter.see(self.requests[-1])
+
+    def wait_for_requests(self, pattern: re.Pattern[str], method: str | None, count: int) -> asyncio.Future[int]:
+        """A future resolved once `count` logged requests match: a bench waits for the bot's
+        replies without polling the log (which cost the simulator, and so the bot, CPU)."""
+        waiter = _RequestWaiter(pattern, method, count, asyncio.get_running_loop().create_future(), self)
+        for entry in self.requests:
+            waiter.see(entry)
+        if not waiter.future.done():
+            self.request_waiters.add(waiter)
+        return waiter.future
+
+
+@dataclass(eq=False)
+class _RequestWaiter:
+    pattern: re.Pattern[str]
+    method: str | None
+    count: int
+    future: asyncio.Future[int]
+    state: SimState
+    found: int = 0
+
+    def see(self, entry: dict[str, Any]) -> None:
+        """Counts one logged request (each is seen once, so waiting costs O(1) per request)."""
+        if self.future.done():
+            self.state.request_waiters.discard(self)
+            return
+        if (self.method is None or entry["method"] == self.method) and 200 <= entry["status"] < 300 \
+                and self.pattern.search(entry["path"]):
+            self.found += 1
+            if self.found >= self.count:
+                self.future.set_result(self.found)
+                self.state.request_waiters.discard(self)
 
 
 STATE: web.AppKey[SimState] = web.AppKey("sim_state", SimState)
