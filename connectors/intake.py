@@ -156,14 +156,18 @@ class Intake:
         others; SQLite and PostgreSQL both support it."""
         insert = (sqlite_insert if is_sqlite(self.engine) else pg_insert)(notifications)
         now = time.time()
-        stored = []
+        # Inserted in key order: two replicas writing overlapping batches (the marketplace
+        # delivering one notification to both) then wait on each other instead of deadlocking.
+        order = sorted(range(len(notes)), key=lambda i: notes[i].dedup_key)
+        stored = [False] * len(notes)
         with self.engine.begin() as conn:
-            for note in notes:
+            for i in order:
+                note = notes[i]
                 result = conn.execute(insert.values(
                     seller_id=note.user_id, topic=note.topic, resource=note.resource, dedup_key=note.dedup_key,
                     payload=note.as_json(), status="pending", attempts=0, received_at=now, not_before=0.0,
                 ).on_conflict_do_nothing())
-                stored.append(result.rowcount == 1)
+                stored[i] = result.rowcount == 1
         return stored
 
     def claim(self, limit: int = 50, lease: float = LEASE_SECONDS) -> list[IntakeRow]:

@@ -72,15 +72,25 @@ class IntakeWriter:
                     self._queue.put(None)
                     break
                 batch.append(item)
-            try:
-                results: list[bool | BaseException] = list(self.intake.add_many([p.note for p in batch]))
-            except Exception as exc:  # noqa: BLE001 - every waiter gets the error, the thread lives on
-                logger.exception("intake write of %d notifications failed", len(batch))
-                results = [exc] * len(batch)
+            results = self._write([p.note for p in batch])
             now = time.monotonic()
             self._recent.extend([now] * len(batch))
             for pending, result in zip(batch, results):
                 pending.loop.call_soon_threadsafe(_settle, pending.future, result)
+
+    def _write(self, notes: list[Notification]) -> list[bool | BaseException]:
+        """One retry: the insert is idempotent (ON CONFLICT DO NOTHING) and a rolled-back batch left
+        nothing behind, so a transient failure (a PostgreSQL deadlock, a locked SQLite file) need
+        not cost the marketplace a redelivery."""
+        for attempt in (1, 2):
+            try:
+                return list(self.intake.add_many(notes))
+            except Exception as exc:  # noqa: BLE001 - every waiter gets the error, the thread lives on
+                if attempt == 2:
+                    logger.exception("intake write of %d notifications failed", len(notes))
+                    return [exc] * len(notes)
+                logger.warning("intake write of %d notifications failed, retrying: %s", len(notes), exc)
+        raise AssertionError("unreachable")
 
     def in_burst(self) -> bool:
         """BURST_COUNT notifications stored within BURST_WINDOW: the marketplace is pushing a burst."""

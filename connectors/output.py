@@ -52,7 +52,9 @@ class MercadoLibreOutput(OutputChannel):
         to_user_id: int | None,
         notification_row: int | None = None,
         suppress: bool = False,
+        retried: bool = False,
     ) -> None:
+        self.retried = retried  # the notification was claimed before: a crash may have posted already
         self.client = client
         self.intake = intake
         self.seller_id = seller_id
@@ -106,7 +108,13 @@ class MercadoLibreOutput(OutputChannel):
     async def _post(self, chunk: str) -> dict[str, Any]:
         """Post one chunk once. The messaging API has no idempotency key and a POST that timed out
         may have been carried out, so before sending it again the thread is searched for it:
-        sending blindly is how a buyer gets the same answer twice."""
+        sending blindly is how a buyer gets the same answer twice. The same goes for a retried
+        notification: a process killed between the POST and its record had posted already."""
+        if self.retried:
+            landed = await self._landed(chunk, wait=False)
+            if landed is not None:
+                logger.info("reply to pack %s was posted before a restart (%s)", self.pack_id, landed.get("id"))
+                return landed
         resends = 0
         while True:
             try:
@@ -123,7 +131,7 @@ class MercadoLibreOutput(OutputChannel):
                     return landed
                 resends += 1
 
-    async def _landed(self, chunk: str) -> dict[str, Any] | None:
+    async def _landed(self, chunk: str, wait: bool = True) -> dict[str, Any] | None:
         """Our message with this text in the thread that no recorded reply accounts for, if any."""
         replies = await asyncio.to_thread(self.intake.replies_for, self.pack_id)
         known = {r["message_id"] for r in replies if r["message_id"]}
@@ -139,7 +147,7 @@ class MercadoLibreOutput(OutputChannel):
                         and str((msg.get("to") or {}).get("user_id")) == str(self.to_user_id)
                         and str(msg.get("text") or "").strip() == chunk.strip() and str(msg.get("id")) not in known):
                     return msg
-            if loop.time() >= deadline:
+            if not wait or loop.time() >= deadline:
                 return None
             await asyncio.sleep(LANDING_POLL_SECONDS)
 

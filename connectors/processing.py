@@ -227,7 +227,7 @@ class Processor:
     def _output(self, job: Job, to_user: int | None, suppress: bool = False) -> MercadoLibreOutput:
         assert job.key is not None
         return MercadoLibreOutput(self.client, self.intake, self.seller_id, job.key, to_user,
-                                  notification_row=job.row.id, suppress=suppress)
+                                  notification_row=job.row.id, suppress=suppress, retried=job.row.attempts > 1)
 
     async def _handoff(self, job: Job, reason: str, metadata: dict[str, Any], *, detail: Any = None,
                        buyer_text: str | None = None, suppress: bool, to_user: int | None = None) -> None:
