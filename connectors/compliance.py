@@ -127,7 +127,6 @@ PHONE_CONTEXT = _compile(
     rf"{lx.NUMBER_WORD}(?!\s+(?:d[oae]s?\s+|de\s+(?:la\s+)?|del\s+|de\s+)?(?:(?:seu|sua|teu|tua|tu|su)\s+)?"
     rf"{lx.NOT_PHONE_NUMBER}))\b"
 )
-NOT_PHONE_BEFORE = _compile(rf"\b{lx.NOT_PHONE_NUMBER}\s+$")
 _NUMWORD = "|".join(sorted(lx.NUMBER_WORD_DIGITS, key=len, reverse=True))
 SPELLED_NUMBER = _compile(rf"\b(?:{_NUMWORD}|\d+)(?:[\s,.\-]+(?:(?:e|y|and)\s+)?(?:{_NUMWORD}|\d+)\b)+")
 HANDLE = _compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,}")
@@ -203,7 +202,7 @@ def _is_phone(t: str, start: int, raw: str) -> bool:
 
 def _phone_context(window: str) -> bool:
     for m in PHONE_CONTEXT.finditer(window):
-        if re.match(lx.NUMBER_WORD, m.group()) and NOT_PHONE_BEFORE.search(window[:m.start()]):
+        if re.match(lx.NUMBER_WORD, m.group()) and BEFORE_NOT_PHONE.search(window[:m.start()]):
             continue  # "claim number 5012345678"
         return True
     return False
