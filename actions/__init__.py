@@ -1,8 +1,10 @@
-"""Custom actions of the post-sale bot (run with `rasa run actions`).
+"""Custom actions of the post-sale bot (run with `rasa run actions --actions actions`).
 
-Importing the package masks personal data in every log record of the action server.
+Importing the package checks the settings (a bad variable stops the action server at start,
+naming it) and masks personal data in every log record of the action server.
 """
 
-from connectors import log_masking
+from postsale import masking, settings
 
-log_masking.install()
+masking.install()
+settings.current()

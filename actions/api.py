@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meli import MeliClient, client_from_env
+from meli import MeliClient, client_from_settings
 
 _client: MeliClient | None = None
 
@@ -10,7 +10,7 @@ _client: MeliClient | None = None
 def get_client() -> MeliClient:
     global _client
     if _client is None:
-        _client = client_from_env()
+        _client = client_from_settings()
     return _client
 
 

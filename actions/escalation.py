@@ -7,12 +7,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answer import COMPLAINT, HELP, HandoffRequest
 from actions.api import get_client
-from actions.handoff import hand_off, request_for_intent
-
-# The channel withheld the bot's reply: the guard stopped it, or the marketplace moderated it.
-WITHHELD_REPLY_REASONS = {"blocked_outgoing_text", "moderated_reply"}
+from actions.handoff import hand_off
+from postsale.catalogue import COMPLAINT, HELP, WITHHELD_REPLY_REASONS
+from postsale.handoff import HandoffRequest, request_for_intent
 
 
 class ActionHandoff(Action):

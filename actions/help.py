@@ -1,11 +1,14 @@
 """Answers every Help question once the conversation's order is known.
 
-One action serves the six Help topics (the `help_topic` slot says which) so the dialogue has a
-single "order known → answer" step; each topic's logic lives in its own module.
+One action serves every Help topic (the `help_topic` slot says which) so the dialogue has a
+single "order known → answer" step. Which function answers which topic is written in
+postsale.catalogue; the functions live in actions/answers/. A topic whose answer cannot be
+found stops the action server at start, never a buyer's conversation.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,30 +18,36 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answer import HELP, Answer, HandoffRequest
+from actions.answers.answer import Answer, HandoffRequest
 from actions.api import get_client
-from actions.claim import answer_return_or_exchange
 from actions.handoff import hand_off
-from actions.invoice import answer_invoice
-from actions.order import OrderContext, load_order_context
-from actions.order_status import answer_order_status
-from actions.payment import answer_payment
-from actions.shipment import answer_delivery_time, answer_shipping
+from actions.order import load_order_context
 from meli import MeliClient, MeliError
+from postsale import catalogue
+from postsale.catalogue import BACKEND_ERROR, HELP
+from postsale.order import OrderContext
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[MeliClient, OrderContext, str], Awaitable[Answer]]
-HANDLERS: dict[str, Handler] = {
-    "order_status": answer_order_status,
-    "delivery_time": answer_delivery_time,
-    "invoice_request": answer_invoice,
-    "return_or_exchange": answer_return_or_exchange,
-    "payment_question": answer_payment,
-    "shipping_question": answer_shipping,
-}
 # Replies that already tell the buyer a person will continue.
 ANNOUNCES_HANDOFF = {"utter_handoff_backend_error", "utter_invoice_missing", "utter_handoff_case_open"}
+
+
+def _load_handlers() -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+    for topic in catalogue.HELP_TOPICS:
+        module_name, _, function = topic.answer.partition(".")
+        try:
+            handler = getattr(importlib.import_module(f"actions.answers.{module_name}"), function)
+        except (ImportError, AttributeError) as problem:
+            raise RuntimeError(f"Help topic {topic.intent}: no answer function actions/answers/{module_name}.py "
+                               f"{function}() as postsale/catalogue.py says ({problem})") from None
+        handlers[topic.intent] = handler
+    return handlers
+
+
+HANDLERS = _load_handlers()
 
 
 async def answer_topic(
@@ -51,7 +60,7 @@ async def answer_topic(
     except MeliError as err:
         logger.warning("help topic %s failed: %s", topic, err)
         answer = Answer().say("utter_handoff_backend_error")
-        answer.handoff = HandoffRequest("backend_error", HELP, error=err.as_dict())
+        answer.handoff = HandoffRequest(BACKEND_ERROR, HELP, error=err.as_dict())
         return answer
 
 
@@ -62,7 +71,8 @@ class ActionAnswerHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        topic = tracker.get_slot("help_topic") or "order_status"
+        topic = tracker.get_slot("help_topic")
+        topic = topic if topic in HANDLERS else catalogue.DEFAULT_HELP_TOPIC
         lang = tracker.get_slot("language") or "pt"
         client = get_client()
         answer = await answer_topic(

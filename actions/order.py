@@ -1,83 +1,16 @@
-"""The conversation's order, loaded once per question from the pack/order APIs.
+"""Loading the conversation's order (postsale.order.OrderContext) from the pack/order APIs.
 
-A pack groups the orders of one checkout and usually shares one shipment; buyers think of it as
-"my purchase", so answers speak about the whole pack and list every item in it.
+Once per question: a pack's orders are fetched together, and an order id the buyer typed may be
+a pack id, so both are tried.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import Any
 
 from meli import MeliClient, MeliNotFound
-
-
-@dataclass
-class OrderContext:
-    orders: list[dict[str, Any]]
-    pack_id: str | None = None
-    shipment_id: str | None = None
-    pack: dict[str, Any] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def main(self) -> dict[str, Any]:
-        return self.orders[0]
-
-    @property
-    def order_id(self) -> str:
-        return str(self.main["id"])
-
-    @property
-    def ref(self) -> str:
-        """The number the buyer sees in "Minhas compras": the pack when there is one."""
-        return self.pack_id or self.order_id
-
-    @property
-    def site_id(self) -> str | None:
-        return (self.main.get("context") or {}).get("site")
-
-    @property
-    def currency(self) -> str | None:
-        return self.main.get("currency_id")
-
-    @property
-    def products(self) -> list[dict[str, Any]]:
-        items = []
-        for order in self.orders:
-            for line in order.get("order_items") or []:
-                item = line.get("item") or {}
-                variation = ", ".join(
-                    f"{a.get('name')}: {a.get('value_name')}"
-                    for a in item.get("variation_attributes") or []
-                    if a.get("value_name")
-                )
-                items.append(
-                    {
-                        "order_id": order.get("id"),
-                        "item_id": item.get("id"),
-                        "title": item.get("title"),
-                        "variation": variation or None,
-                        "quantity": line.get("quantity"),
-                        "unit_price": line.get("unit_price"),
-                        "currency_id": line.get("currency_id") or order.get("currency_id"),
-                        "warranty": item.get("warranty"),
-                    }
-                )
-        return items
-
-    @property
-    def titles(self) -> str:
-        return " + ".join(p["title"] for p in self.products if p.get("title")) or "-"
-
-    @property
-    def payments(self) -> list[dict[str, Any]]:
-        return [p for order in self.orders for p in order.get("payments") or []]
-
-    @property
-    def statuses(self) -> list[str]:
-        return [str(o.get("status")) for o in self.orders]
+from postsale.order import OrderContext
 
 
 async def load_order_context(

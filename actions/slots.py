@@ -1,8 +1,9 @@
-"""Slots filled from the channel: language and the conversation's order.
+"""Slots filled from the channel and the catalogue: language, the order, the Help topic.
 
 The Mercado Libre channel puts the pack/order and the site in the message metadata, so the
 buyer is never asked for what the marketplace already told us. On REST or shell the order
-form asks for the number and checks it against the API before any answer uses it.
+form asks for the number and checks it against the API before any answer uses it. The Help
+topic is the intent of the latest Help question, as postsale.catalogue lists them.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.api import get_client
-from actions.language import resolve_language
 from actions.order import resolve_order_number
 from meli import MeliError, MeliNotFound
+from postsale import catalogue
+from postsale.language import resolve_language
 
 ORDER_NUMBER = re.compile(r"(?<!\d)(\d[\d .-]{8,24}\d)(?!\d)")
 
@@ -51,6 +53,13 @@ class ValidateSlotMappings(ValidationAction):
             meta.get("site_id"), tracker.latest_message.get("text"), tracker.get_slot("language")
         )
         return {"language": lang}
+
+    async def extract_help_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Set by a Help question, kept through small talk and the order form."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return {"help_topic": intent} if catalogue.help_topic(intent) else {}
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

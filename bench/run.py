@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--messages 60] [--conversations 10] [--burst 1000] [--train]
 
-Starts the real stack (simulator, action server, Rasa server; tests/stack.py) and measures:
+Starts the real stack (simulator, action server, Rasa server; testkit/stack.py) and measures:
 1. latency, one message at a time, of the same buyer question (it needs the order API)
    - through the bare REST channel with the order in the metadata (the anchor), and
    - through the Mercado Libre channel: notification posted to the webhook -> reply posted to
@@ -38,10 +38,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from simulator import SCENARIOS
+from testkit.stack import MODEL, Stack
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from simulator import SCENARIOS  # noqa: E402
-from tests.stack import MODEL, Stack  # noqa: E402
 
 SELLER = 123456789
 APP = 5551234

@@ -1,9 +1,14 @@
-"""Custom Rasa input/output channels (credentials.yml refers to them by module path).
+"""The Rasa server's side of the product: its channels, and how the server is started.
 
-Importing the package masks personal data in every log record of the process (the Rasa
-server loads these channels at start-up, so this covers Rasa's own loggers too).
+* `mercadolibre/`: the marketplace channel (webhook, durable intake, worker, replies);
+* `inbox/`: the agents' inbox (page and JSON API), served by the same server;
+* `rasa_patches.py`: our two changes to Rasa's server, applied by `python -m connectors`;
+* `conversation.py`: changing a conversation outside a dialogue turn (resume the bot).
+
+credentials.yml names the channels (`connectors.mercadolibre.MercadoLibreInput`, ...). Importing
+the package masks personal data in every log record of the process.
 """
 
-from connectors import log_masking
+from postsale import masking
 
-log_masking.install()
+masking.install()

@@ -1,6 +1,6 @@
 """The one Mercado Libre API client shared by actions and connectors."""
 
-from meli.client import MeliClient, client_from_env
+from meli.client import MeliClient, client_from_settings
 from meli.errors import (
     MeliAuthError,
     MeliError,
@@ -18,5 +18,5 @@ __all__ = [
     "MeliRateLimited",
     "MeliServerError",
     "MeliUnavailable",
-    "client_from_env",
+    "client_from_settings",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -18,10 +17,11 @@ from typing import Any, Protocol
 import httpx
 
 from meli.errors import MeliError, MeliUnavailable, error_from_response
+from postsale import settings
+from postsale.settings import DEFAULT_API_URL, Marketplace
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://api.mercadolibre.com"
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -270,29 +270,27 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def client_from_env(**overrides: Any) -> MeliClient:
-    """Build a client from MELI_* environment variables.
+def client_from_settings(marketplace: Marketplace | None = None, **overrides: Any) -> MeliClient:
+    """A client for this deployment's seller (postsale.settings, MELI_* variables).
 
-    With MELI_SELLER_ID plus a refresh token (or a token database), tokens come from the shared
-    SQL token store, so the action server uses the token the marketplace channel refreshed;
-    otherwise MELI_ACCESS_TOKEN is used as is.
+    With a seller id plus a refresh token, tokens come from the shared SQL token store, so the
+    action server uses the token the marketplace channel refreshed; otherwise MELI_ACCESS_TOKEN
+    is used as is.
     """
-    env = os.environ
+    config = marketplace or settings.current().marketplace
     kwargs: dict[str, Any] = {
-        "base_url": env.get("MELI_API_URL") or DEFAULT_API_URL,
-        "access_token": env.get("MELI_ACCESS_TOKEN") or None,
-        "timeout": float(env.get("MELI_TIMEOUT") or "5"),
-        "max_retries": int(env.get("MELI_MAX_RETRIES") or "3"),
+        "base_url": config.api_url,
+        "access_token": config.access_token,
+        "timeout": config.timeout,
+        "max_retries": config.max_retries,
     }
-    if env.get("MELI_SELLER_ID") and env.get("MELI_REFRESH_TOKEN"):
+    if config.seller_id is not None and config.refresh_token:
         from meli.tokens import OAuthApp, TokenStore
 
-        app = None
-        if env.get("MELI_CLIENT_ID") and env.get("MELI_CLIENT_SECRET"):
-            app = OAuthApp(env["MELI_CLIENT_ID"], env["MELI_CLIENT_SECRET"])
+        app = OAuthApp(config.client_id, config.client_secret) if config.can_refresh else None  # type: ignore[arg-type]
         kwargs["token_provider"] = TokenStore(
-            int(env["MELI_SELLER_ID"]), app, MeliClient(kwargs["base_url"]),
-            initial_access_token=kwargs["access_token"], initial_refresh_token=env["MELI_REFRESH_TOKEN"],
+            config.seller_id, app, MeliClient(config.api_url),
+            initial_access_token=config.access_token, initial_refresh_token=config.refresh_token,
         )
     kwargs.update(overrides)
     return MeliClient(**kwargs)

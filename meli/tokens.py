@@ -20,8 +20,8 @@ from sqlalchemy import BigInteger, Column, Float, String, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from meli.db import get_engine, metadata
 from meli.errors import MeliAuthError, MeliError
+from postsale.db import get_engine, metadata
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH_SECONDS = 300

@@ -27,11 +27,11 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from training import nlu_eval as nlu
+from training import reports
 
-from training import nlu_eval as nlu  # noqa: E402
-from training import reports  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def stories(model: Path, out_dir: Path) -> dict[str, Any]:

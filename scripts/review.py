@@ -22,9 +22,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from postsale import review_queue
+from training import review
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from training import review  # noqa: E402
 
 
 class Parser(argparse.ArgumentParser):
@@ -66,17 +67,17 @@ def describe(item: dict[str, Any]) -> str:
 
 
 def list_pending(queue: Path | None) -> int:
-    items = review.pending(queue)
+    items = review_queue.pending(queue)
     if not items:
-        print(f"No pending items in {review.queue_path(queue)}.")
+        print(f"No pending items in {review_queue.queue_path(queue)}.")
         return 0
-    print(f"{len(items)} pending item(s) in {review.queue_path(queue)}:")
+    print(f"{len(items)} pending item(s) in {review_queue.queue_path(queue)}:")
     for item in items:
         print(describe(item))
     return 0
 
 
-def report(outcomes: list[review.Outcome]) -> int:
+def report(outcomes: list[review_queue.Outcome]) -> int:
     for outcome in outcomes:
         print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
     counts = Counter(o.result.replace("_", " ") for o in outcomes)
@@ -110,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return list_pending(args.queue)
         if args.command == "accept":
             return accept(args)
-        return report(review.reject(args.ids, path=args.queue))
-    except (review.ReviewError, OSError) as problem:
+        return report(review_queue.reject(args.ids, path=args.queue))
+    except (review_queue.ReviewError, OSError) as problem:
         print(f"{args.command}: {problem}", file=sys.stderr)
         return 1
 

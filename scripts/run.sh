@@ -32,12 +32,14 @@ fi
 PIDS+=($!)
 wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server"
 
+# The Rasa server is `python -m connectors`: Rasa's own CLI after our start-up (settings checked,
+# log masking, the Rasa patches).
 if [ "${1:-}" = "--shell" ]; then
-  .venv/bin/rasa shell -m models/bot.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
+  .venv/bin/python -m connectors shell -m models/bot.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
   exit 0
 fi
 
-.venv/bin/rasa run -m models/bot.tar.gz --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
+.venv/bin/python -m connectors run -m models/bot.tar.gz --enable-api -i 127.0.0.1 -p "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml >var/rasa.log 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server"
@@ -53,7 +55,7 @@ Post-sale bot is running (Ctrl-C stops everything).
       curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"b1","message":"cade meu pedido $SC"}'
       with the marketplace context:  -d '{"sender":"b2","message":"cuando llega?","metadata":{"order_id":"$SC","site_id":"MLA"}}'
   Agent inbox       : http://127.0.0.1:$RASA_PORT/webhooks/inbox/   (agents: $INBOX_AGENTS)
-  Rasa shell        : scripts/run.sh --shell   (or: source scripts/simulator.env; .venv/bin/rasa shell -m models/bot.tar.gz -p 5006)
+  Rasa shell        : scripts/run.sh --shell
   Action server     : http://127.0.0.1:$ACTIONS_PORT   (MELI_API_URL=$MELI_API_URL)
   Simulator         : http://127.0.0.1:$SIM_PORT/_sim/scenarios lists the seeded orders
   Handoff tickets   : var/handoffs.jsonl      Logs: var/*.log   Intake: var/mercadolibre.db

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared set-up for scripts/run.sh and scripts/test.sh: Python 3.10 venv at .venv with the
-# pinned dependencies (requirements.lock), then a trained model unless the current one matches.
+# pinned dependencies (requirements.lock) and this project installed in editable mode
+# (pyproject.toml), then a trained model unless the current one matches.
 # Idempotent: a second run only checks.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,17 +23,18 @@ find_python() {
   return 1
 }
 
-LOCK_SUM="$(sha256sum requirements.lock | cut -c1-16)"
+LOCK_SUM="$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null || true)" != "$LOCK_SUM" ]; then
   PY="$(find_python)"
   echo "==> creating .venv with $PY and installing pinned dependencies (about 2 minutes)"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --disable-pip-version-check "pip==24.3.1"
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  # The project's own packages, importable from anywhere (scripts, servers, tests).
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$LOCK_SUM" > .venv/.installed
 fi
 
-export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=3
 export SQLALCHEMY_SILENCE_UBER_WARNING=1

@@ -20,9 +20,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from training.validate import check, rasa_problems
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from training.validate import check, rasa_problems  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ Run it with `python -m simulator`; build it in-process with `create_app()`.
 
 from simulator.app import create_app
 from simulator.constants import ACCESS_TOKEN
-from simulator.seed import SCENARIOS, Scenario
+from simulator.scenarios.index import SCENARIOS, Scenario
 from simulator.state import SimState
 
 __all__ = ["ACCESS_TOKEN", "SCENARIOS", "Scenario", "SimState", "create_app"]

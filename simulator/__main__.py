@@ -12,7 +12,7 @@ import os
 from aiohttp import web
 
 from simulator.app import create_app
-from simulator.notify_config import ConfigError
+from simulator.notify.config import ConfigError
 
 DEFAULT_PORT = 8089
 

@@ -9,24 +9,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator import (
-    admin,
-    admin_conversations,
-    admin_faults,
-    admin_notify,
-    chat,
-    oauth,
-    routes_claims,
-    routes_feeds,
-    routes_messages,
-    routes_sales,
-    routes_shipments,
-)
+from simulator.admin import control as admin_control
+from simulator.admin import conversations as admin_conversations
+from simulator.admin import faults as admin_faults
+from simulator.admin import notify as admin_notify
+from simulator.chat import routes as chat
 from simulator.middleware import MIDDLEWARES
+from simulator.routes import claims, feeds, messages, oauth, sales, shipments
 from simulator.state import STATE, SimState
 
-ROUTE_MODULES = (admin, admin_faults, admin_conversations, admin_notify, chat, oauth, routes_sales,
-                 routes_shipments, routes_claims, routes_messages, routes_feeds)
+# Registration order is route-matching order: the `/_sim` control API first, then the chat page, then the API.
+ROUTE_MODULES = (admin_control, admin_faults, admin_conversations, admin_notify, chat,
+                 oauth, sales, shipments, claims, messages, feeds)
 
 
 async def _stop_notifier(app: web.Application) -> None:

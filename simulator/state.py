@@ -25,9 +25,9 @@ from simulator.constants import (
     TOKEN_TTL_SECONDS,
 )
 from simulator.faults import Fault, parse_fault
-from simulator.notifier import Notifier
-from simulator.seed import World, build_world
+from simulator.notify.delivery import Notifier
 from simulator.sites import utc_now, utc_z
+from simulator.world import World, build_world
 
 MAX_LOGGED_REQUESTS = 5000
 

@@ -12,12 +12,13 @@ import httpx
 import pytest
 import yaml
 from aiohttp.test_utils import TestServer
-from rasa_sdk import Tracker
 
 from actions.api import set_client
 from meli import MeliClient
+from postsale import settings
 from simulator import ACCESS_TOKEN, create_app
-from tests.stack import Stack
+from testkit.stack import Stack
+from testkit.trackers import make_tracker  # noqa: F401 - tests import it from here too
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +50,14 @@ class Simulator:
 
     async def reset(self) -> None:
         (await self.admin.post("/_sim/reset")).raise_for_status()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are read once per process; each test reads them again from its own environment."""
+    settings.reset()
+    yield
+    settings.reset()
 
 
 @pytest.fixture
@@ -109,30 +118,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def make_tracker(
-    text: str = "",
-    intent: str = "order_status",
-    slots: dict[str, Any] | None = None,
-    metadata: dict[str, Any] | None = None,
-    history: list[dict[str, Any]] | None = None,
-    channel: str = "rest",
-) -> Tracker:
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "entities": [],
-        "metadata": metadata or {},
-    }
-    events = list(history or []) + [
-        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
-         "timestamp": 1_700_000_000.0}
-    ]
-    all_slots = {"language": "pt", "order_id": None, "pack_id": None, "order_number": None,
-                 "help_topic": None, "requested_slot": None, "handoff_ticket": None}
-    all_slots.update(slots or {})
-    return Tracker("buyer-1", all_slots, latest, events, False, None, {}, "action_listen")
 
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

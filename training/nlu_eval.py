@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import logging
 import random
-import re
 import shutil
 import tempfile
 import threading
@@ -27,34 +26,19 @@ from typing import Any
 
 import yaml
 
+from postsale.catalogue import LANGUAGES, routing_group
+from postsale.nlu_examples import plain_text, read_examples
+
 ROOT = Path(__file__).resolve().parents[1]
-LANGUAGES = ("pt", "es")
-HELP = {"order_status", "delivery_time", "invoice_request", "return_or_exchange",
-        "payment_question", "shipping_question"}
-COMPLAINT = {"complaint_not_received", "complaint_damaged", "complaint_not_as_described",
-             "complaint_no_refund", "complaint_warranty"}
 THRESHOLDS = {"macro_f1": 0.90, "routing": 0.97}
 DEFAULT_PIPELINE_CONFIG = {"recipe": "default.v1", "language": "pt", "pipeline": None, "policies": None}
 MODEL_STORE = ROOT / "var" / "eval_models"
-Example = tuple[str, str]  # (text, intent)
-ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
-
-
-def group(intent: str) -> str:
-    return "help" if intent in HELP else "complaint" if intent in COMPLAINT else "other"
+Example = tuple[str, str]  # (text as written, intent)
+group = routing_group
 
 
 def read_language(lang: str, data_dir: Path = ROOT / "data" / "nlu") -> list[Example]:
-    examples: list[Example] = []
-    for path in sorted((data_dir / lang).glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    examples.append((line[2:], block["intent"]))
-    return examples
+    return [(example.text, example.intent) for example in read_examples(data_dir, lang)]
 
 
 def _by_intent(examples: list[Example], seed: int) -> dict[str, list[Example]]:
@@ -184,11 +168,6 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, Any]:
     }
 
 
-def plain(text: str) -> str:
-    """Training lines may carry entity annotations; buyers type the bare text."""
-    return ANNOTATION.sub(r"\1", text)
-
-
 def run_split(config: Path, train_set: list[Example], tests: dict[str, list[Example]], workdir: Path,
               label: str) -> dict[str, Any]:
     """Train on `train_set`, score each language's test set; keeps every prediction for the reports."""
@@ -198,7 +177,7 @@ def run_split(config: Path, train_set: list[Example], tests: dict[str, list[Exam
     model, seconds, reused = train(config, nlu_file, f"training {label} ({len(train_set)} examples)")
     result: dict[str, Any] = {"config": str(config), "train_seconds": round(seconds, 1), "reused_model": reused}
     for lang, test in tests.items():
-        texts = [plain(t) for t, _ in test]
+        texts = [plain_text(t) for t, _ in test]
         gold = [i for _, i in test]
         predicted = asyncio.run(predict(model, texts))
         figures = scores(gold, [p for p, _ in predicted])

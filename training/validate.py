@@ -17,27 +17,20 @@ from __future__ import annotations
 import math
 import re
 import subprocess
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from postsale.nlu_examples import Block, Example, node_mapping, normalise, plain_text, read_blocks
 
 REPO = Path(__file__).resolve().parents[1]
-LANGUAGES = ("pt", "es")
-HELP_AND_COMPLAINT = frozenset({
-    "order_status", "delivery_time", "invoice_request", "return_or_exchange", "payment_question",
-    "shipping_question", "complaint_not_received", "complaint_damaged", "complaint_not_as_described",
-    "complaint_no_refund", "complaint_warranty",
-})
 MIN_HELP_AND_COMPLAINT = 30  # the intents that answer with order data or hand a complaint over
 MIN_OTHER = 15
-CHANNEL_PREFIX = "system_"  # sent by the Mercado Libre channel ("/system_handoff{...}"), never typed
 # A language guess is only trusted on examples of at least LANGUAGE_MIN_WORDS words and with a
 # log-odds of at least LANGUAGE_MARGIN: greetings and interjections ("hello", "chau", "nada mas")
 # are written in both countries and the guesser gets them wrong, and a false alarm costs a trainer's
@@ -47,9 +40,10 @@ LANGUAGE_MIN_WORDS = 3
 LANGUAGE_MARGIN = 8.0
 # Harmless values for response placeholders, shaped like what the actions really fill in, so
 # the outgoing-text guard sees realistic sentences (an order number must not look like a phone).
+# tests/unit/test_guard_responses.py renders the domain with this same table.
 SAMPLES = {
-    "amount": "R$ 129,90", "carrier": "Correios", "cost_text": "grátis", "extended_date": "05/12/2026",
-    "installments": "10", "invoice_date": "28/11/2026", "items": "Tênis Corrida Pro 42",
+    "amount": "R$ 1.299,90", "carrier": "Correios", "cost_text": "grátis", "extended_date": "05/12/2026",
+    "installments": "10x de R$ 129,99", "invoice_date": "28/11/2026", "items": "Tênis Corrida Pro 42",
     "limit_date": "04/12/2026", "method": "Pix", "mode_text": "Mercado Envios Full", "opens_at": "30/11 às 09:00",
     "order_number": "2000010000000101", "order_ref": "pedido 2000010000000101", "pack_id": "2000010000000101",
     "payment_status_text": "aprovado", "promised_date": "02/12/2026", "refunded": "R$ 89,90",
@@ -57,8 +51,9 @@ SAMPLES = {
     "tracking_number": "BR123456789BR",
 }
 DEFAULT_SAMPLE = "exemplo"
-ANNOTATION = re.compile(r"\[([^\]\n]+)\](?:\([^)\n]*\)|\{[^}\n]*\})")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+__all__ = ["Block", "Example", "Problem", "check", "normalise", "plain_text", "rasa_problems"]
 
 
 @dataclass(frozen=True)
@@ -73,36 +68,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{'warning: ' if self.warning else ''}{self.path}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Example:
-    """An NLU example where the trainer wrote it: `text` as written, annotations included."""
-
-    text: str
-    intent: str
-    lang: str
-    path: str
-    line: int
-
-    @property
-    def plain(self) -> str:
-        return plain_text(self.text)
-
-    @property
-    def where(self) -> str:
-        return f"{self.path}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Block:
-    """An `- intent: X` item of an NLU file, with the line of that item."""
-
-    intent: str
-    lang: str
-    path: str
-    line: int
-    examples: tuple[Example, ...]
 
 
 @dataclass(frozen=True)
@@ -128,75 +93,14 @@ class Domain:
 
 
 # --- reading, with line numbers ----------------------------------------------------------------
-def plain_text(text: str) -> str:
-    """The example as the buyer would type it: `[2000...](order_number)` becomes `2000...`."""
-    return ANNOTATION.sub(r"\1", text)
-
-
-def normalise(text: str) -> str:
-    """What makes two examples "the same" to the model: case, accents, spacing and annotations ignored."""
-    decomposed = unicodedata.normalize("NFKD", plain_text(text).lower())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(folded.split())
-
-
-def _mapping(node: Node) -> dict[str, tuple[Node, Node]]:
-    if not isinstance(node, MappingNode):
-        return {}
-    return {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
-
-
+Catalogue = Any  # postsale/catalogue.py of the project being checked, loaded by path
 def _compose(path: Path) -> Node | None:
     return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
 
 
-def _example_lines(node: Node) -> Iterator[tuple[str, int]]:
-    """(text, 1-based line) of each example of an `examples:` value.
-
-    In a literal block (`examples: |`) the n-th line of the value is the n-th line after the `|`;
-    other scalar styles lose that, so their examples all get the line of the value.
-    """
-    if isinstance(node, ScalarNode):
-        literal = node.style == "|"
-        for index, raw in enumerate(str(node.value).splitlines()):
-            stripped = raw.strip()
-            if stripped.startswith("- "):
-                line = node.start_mark.line + 2 + index if literal else node.start_mark.line + 1
-                yield stripped[2:].strip(), line
-    elif isinstance(node, SequenceNode):  # `examples: [- text: ..., metadata: ...]`
-        for item in node.value:
-            text_node = _mapping(item).get("text", (None, item))[1]
-            if isinstance(text_node, ScalarNode) and str(text_node.value).strip():
-                yield str(text_node.value).strip(), text_node.start_mark.line + 1
-
-
-def nlu_files(root: Path, lang: str) -> list[Path]:
-    folder = root / "data" / "nlu" / lang
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
-
-
 def read_nlu(root: Path) -> list[Block]:
     """Every intent block of data/nlu/pt and data/nlu/es, in file order, pt first."""
-    blocks: list[Block] = []
-    for lang in LANGUAGES:
-        for path in nlu_files(root, lang):
-            relative = path.relative_to(root).as_posix()
-            document = _compose(path)
-            items = _mapping(document).get("nlu", (None, None))[1] if document else None
-            if not isinstance(items, SequenceNode):
-                continue
-            for item in items.value:
-                fields = _mapping(item)
-                if "intent" not in fields:
-                    continue
-                key, name = fields["intent"]
-                intent = str(name.value)
-                examples = tuple(
-                    Example(text, intent, lang, relative, line)
-                    for text, line in (_example_lines(fields["examples"][1]) if "examples" in fields else ())
-                )
-                blocks.append(Block(intent, lang, relative, key.start_mark.line + 1, examples))
-    return blocks
+    return read_blocks(root / "data" / "nlu", root=root)
 
 
 def _condition_language(condition: Any) -> str | None:
@@ -209,21 +113,21 @@ def _condition_language(condition: Any) -> str | None:
 def read_domain(root: Path) -> Domain:
     """Intents and responses of domain.yml, with the line each one starts on."""
     document = _compose(root / "domain.yml")
-    fields = _mapping(document)
+    fields = node_mapping(document)
     intents: dict[str, int] = {}
     intent_nodes = fields.get("intents", (None, None))[1]
     for item in intent_nodes.value if isinstance(intent_nodes, SequenceNode) else []:
         name_node = item if isinstance(item, ScalarNode) else next(iter(item.value))[0]
         intents.setdefault(str(name_node.value), name_node.start_mark.line + 1)
     responses = []
-    for name, (key, value) in _mapping(fields.get("responses", (None, None))[1]).items():
+    for name, (key, value) in node_mapping(fields.get("responses", (None, None))[1]).items():
         variations = []
         for item in value.value if isinstance(value, SequenceNode) else []:
             data = SafeConstructor().construct_document(item)
             if not isinstance(data, dict):
                 continue
             texts = [data.get("text")] + [b.get("title") for b in data.get("buttons") or [] if isinstance(b, dict)]
-            text_node = _mapping(item).get("text", (None, item))[1]
+            text_node = node_mapping(item).get("text", (None, item))[1]
             variations.append(Variation(_condition_language(data.get("condition")),
                                         tuple(str(t) for t in texts if t), text_node.start_mark.line + 1))
         responses.append(Response(name, key.start_mark.line + 1, tuple(variations)))
@@ -231,7 +135,7 @@ def read_domain(root: Path) -> Domain:
 
 
 # --- rules -------------------------------------------------------------------------------------
-def check_example_counts(domain: Domain, blocks: list[Block]) -> list[Problem]:
+def check_example_counts(domain: Domain, blocks: list[Block], cat: Catalogue) -> list[Problem]:
     """Rule 1: each intent has enough examples in each language; channel-only intents have none."""
     problems = []
     by_intent: dict[tuple[str, str], list[Block]] = defaultdict(list)
@@ -242,17 +146,18 @@ def check_example_counts(domain: Domain, blocks: list[Block]) -> list[Problem]:
             problems.append(Problem(block.path, block.line, f"intent {block.intent} is not in domain.yml — add it "
                                     "under intents: or move these examples to an existing intent", "examples"))
     for intent, line in domain.intents.items():
-        for lang in LANGUAGES:
+        for lang in cat.LANGUAGES:
             here = by_intent.get((intent, lang), [])
             count = sum(len(b.examples) for b in here)
-            if intent.startswith(CHANNEL_PREFIX):
+            if intent.startswith(cat.CHANNEL_PREFIX):
                 if count:
                     problems.append(Problem(here[0].path, here[0].line, f"intent {intent} is sent by the Mercado "
                                             f"Libre channel, nobody types it — remove its {count} example(s)",
                                             "examples"))
                 continue
-            needed = MIN_HELP_AND_COMPLAINT if intent in HELP_AND_COMPLAINT else MIN_OTHER
-            kind = "Help and Complaint intents need" if intent in HELP_AND_COMPLAINT else "every intent needs"
+            routed = intent in cat.HELP_INTENTS or intent in cat.COMPLAINT_INTENTS
+            needed = MIN_HELP_AND_COMPLAINT if routed else MIN_OTHER
+            kind = "Help and Complaint intents need" if routed else "every intent needs"
             if not here:
                 problems.append(Problem("domain.yml", line, f"intent {intent} has no examples in data/nlu/{lang}/ "
                                         f"({kind} {needed} per language) — add a \"- intent: {intent}\" block with "
@@ -264,12 +169,12 @@ def check_example_counts(domain: Domain, blocks: list[Block]) -> list[Problem]:
     return problems
 
 
-def check_response_languages(domain: Domain) -> list[Problem]:
+def check_response_languages(domain: Domain, cat: Catalogue) -> list[Problem]:
     """Rule 2: every response has a pt and an es variation (the `language` slot picks one)."""
     problems = []
     for response in domain.responses:
         present = {v.lang for v in response.variations}
-        missing = [lang for lang in LANGUAGES if lang not in present]
+        missing = [lang for lang in cat.LANGUAGES if lang not in present]
         if missing:
             how = " and ".join(f"condition: [{{type: slot, name: language, value: {lang}}}]" for lang in missing)
             problems.append(Problem("domain.yml", response.line, f"response {response.name} has no "
@@ -296,7 +201,7 @@ def check_duplicates(blocks: list[Block]) -> list[Problem]:
 
     A one-word example under the same intent in both folders is fine: "ok", "claro", "nada" or a
     bare order number are typed in both countries, and removing one copy would make the language
-    guesser (actions/language.py) take every Spanish "ok" for Portuguese. A sentence in both
+    guesser (postsale/language.py) take every Spanish "ok" for Portuguese. A sentence in both
     folders is a paste into the wrong one.
     """
     groups: dict[str, list[Example]] = defaultdict(list)
@@ -313,17 +218,17 @@ def check_duplicates(blocks: list[Block]) -> list[Problem]:
     return problems
 
 
-def check_example_language(blocks: list[Block], margin: float = LANGUAGE_MARGIN) -> list[Problem]:
+def check_example_language(blocks: list[Block], cat: Catalogue, margin: float = LANGUAGE_MARGIN) -> list[Problem]:
     """Rule 4 (warnings only): an example the language guesser confidently places in the other language.
 
-    Uses actions.language's naive Bayes, trained on these folders minus the example itself (left
+    Uses postsale.language's naive Bayes, trained on these folders minus the example itself (left
     in, the example would vote for its own folder), and only on examples of LANGUAGE_MIN_WORDS
     words or more: short messages are ambiguous. A warning does not fail the check.
     """
-    from actions.language import LanguageModel, features
+    from postsale.language import LanguageModel, features
 
     model = LanguageModel({lang: [e.plain for b in blocks for e in b.examples if b.lang == lang]
-                           for lang in LANGUAGES})
+                           for lang in cat.LANGUAGES})
     if len(model.counts) < 2:
         return []
     problems = []
@@ -341,7 +246,7 @@ def check_example_language(blocks: list[Block], margin: float = LANGUAGE_MARGIN)
             guess = max(scores, key=scores.get)
             if guess != example.lang and scores[guess] - scores[example.lang] >= margin:
                 problems.append(Problem(example.path, example.line, f'"{example.plain}" looks {guess}, not '
-                                        f"{example.lang} (actions/language.py) — if it is, move it to "
+                                        f"{example.lang} (postsale/language.py) — if it is, move it to "
                                         f"data/nlu/{guess}/", "language", warning=True))
     return problems
 
@@ -353,7 +258,7 @@ def render(template: str) -> str:
 
 def check_response_guard(domain: Domain) -> list[Problem]:
     """Rule 5: no response is refused by the outgoing-text guard (Mercado Libre would moderate it)."""
-    from connectors.compliance import EXPLANATIONS, check_outgoing
+    from postsale.guard import EXPLANATIONS, check_outgoing
 
     problems = []
     for response in domain.responses:
@@ -372,7 +277,7 @@ def check_response_guard(domain: Domain) -> list[Problem]:
 
 def check_personal_data(blocks: list[Block]) -> list[Problem]:
     """Rule 6: no e-mail, phone or document number in examples (they stay in git and in the model)."""
-    from connectors.log_masking import mask
+    from postsale.masking import mask
 
     problems = []
     for block in blocks:
@@ -388,12 +293,16 @@ def check_personal_data(blocks: list[Block]) -> list[Problem]:
 
 def check(root: Path = REPO, language_guess: bool = True) -> list[Problem]:
     """All our rules on the project at `root`; problems with `warning=True` do not fail the check."""
+    from training import catalogue_rules
+
+    cat = catalogue_rules.load_catalogue(root)
     domain = read_domain(root)
     blocks = read_nlu(root)
-    problems = (check_example_counts(domain, blocks) + check_response_languages(domain) + check_duplicates(blocks)
-                + check_response_guard(domain) + check_personal_data(blocks))
+    problems = (catalogue_rules.check(root, cat, domain.intents, blocks)
+                + check_example_counts(domain, blocks, cat) + check_response_languages(domain, cat)
+                + check_duplicates(blocks) + check_response_guard(domain) + check_personal_data(blocks))
     if language_guess:
-        problems += check_example_language(blocks)
+        problems += check_example_language(blocks, cat)
     return problems
 
 
@@ -416,7 +325,7 @@ def rasa_problems(root: Path = REPO) -> tuple[list[str], int]:
     proc = subprocess.run([str(REPO / ".venv" / "bin" / "rasa"), "data", "validate"],
                           cwd=root, capture_output=True, text=True)
     output = proc.stdout + proc.stderr
-    actions_source = "\n".join(p.read_text(encoding="utf-8") for p in (root / "actions").glob("*.py"))
+    actions_source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((root / "actions").rglob("*.py")))
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8")) or {}
     form_questions = {f"utter_ask_{slot}" for form in (domain.get("forms") or {}).values()
                       for slot in form.get("required_slots") or []}

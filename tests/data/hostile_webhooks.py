@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-SECRET = "test-secret"  # tests/stack.py
+SECRET = "test-secret"  # testkit/stack.py
 APP = 5551234
 SELLER = 123456789
 GOOD_QUERY = f"secret={SECRET}"

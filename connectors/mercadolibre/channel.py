@@ -1,0 +1,160 @@
+"""Rasa input channel for Mercado Libre post-sale messages (`POST /webhooks/mercadolibre/webhook`).
+
+The webhook only validates and stores: Mercado Libre wants a 200 within 500 ms and retries
+otherwise, so the reply work happens in a background worker reading the durable intake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from connectors import rasa_patches
+from connectors.mercadolibre.intake import Intake
+from connectors.mercadolibre.intake_writer import IntakeWriter
+from connectors.mercadolibre.notification import HANDLED_TOPICS, InvalidNotification, parse
+from connectors.mercadolibre.output import MercadoLibreOutput
+from connectors.mercadolibre.processing import Processor
+from connectors.mercadolibre.worker import Worker
+from meli import MeliClient, MeliError
+from meli.tokens import OAuthApp, TokenStore
+from postsale import conversation_id, settings
+from postsale.db import get_engine
+from postsale.settings import Marketplace, SettingsError
+
+logger = logging.getLogger(__name__)
+APP_CONTEXT_NAME = "mercadolibre"  # request.app.ctx.mercadolibre: the running channel, for the inbox
+
+
+class MercadoLibreInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "mercadolibre"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Configured by MELI_* variables (postsale.settings), not by credentials.yml values."""
+        if credentials:
+            raise SettingsError("credentials.yml: connectors.mercadolibre.MercadoLibreInput takes no values; "
+                                f"set MELI_* variables instead of {', '.join(sorted(credentials))}")
+        if not rasa_patches.applied():
+            raise RuntimeError("start the Rasa server with `python -m connectors run ...` (as scripts/run.sh "
+                               "does): it applies the Rasa patches this channel is measured with")
+        current = settings.current()
+        return cls(current.marketplace, current.database_url)
+
+    def __init__(self, marketplace: Marketplace, db_url: str | None = None) -> None:
+        marketplace.require_channel()
+        assert marketplace.app_id is not None and marketplace.seller_id is not None
+        self.api_url = marketplace.api_url
+        self.app_id = marketplace.app_id
+        self.seller_id = marketplace.seller_id
+        self.webhook_secret = marketplace.webhook_secret
+        engine = get_engine(db_url)
+        self.intake = Intake(engine, marketplace.worker_id, marketplace.conversation_guard)
+        self.writer = IntakeWriter(self.intake)
+        oauth = MeliClient(self.api_url)
+        app = OAuthApp(marketplace.client_id, marketplace.client_secret) if marketplace.can_refresh else None  # type: ignore[arg-type]
+        self.tokens = TokenStore(self.seller_id, app, oauth, engine, marketplace.access_token,
+                                 marketplace.refresh_token)
+        # The client's own 5 s timeout, not MELI_TIMEOUT: reply posting (output.py) waits for an
+        # ambiguous POST to land with that timeout in mind.
+        self.client = MeliClient(self.api_url, token_provider=self.tokens)
+        self.worker: Worker | None = None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("mercadolibre_webhook", __name__)
+        channel = self
+
+        @bp.listener("after_server_start")
+        async def start_worker(app: Any, loop: Any) -> None:
+            setattr(app.ctx, APP_CONTEXT_NAME, channel)
+            processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message,
+                                  rasa_agent=lambda: getattr(app.ctx, "agent", None))
+            channel.worker = Worker(channel.intake, processor)
+            channel.worker.in_burst = channel.writer.in_burst
+            channel.worker.start()
+            asyncio.get_event_loop().create_task(channel.recover_missed())
+
+        @bp.listener("before_server_stop")
+        async def stop_worker(app: Any, loop: Any) -> None:
+            if channel.worker:
+                await channel.worker.stop()
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            counts = await asyncio.to_thread(channel.intake.counts)
+            return response.json({"status": "ok", "intake": counts})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await channel.receive(request)
+
+        return bp
+
+    async def receive(self, request: Request) -> HTTPResponse:
+        if self.webhook_secret:
+            given = request.args.get("secret") or ""
+            if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+                return response.json({"error": "bad_secret", "detail": "?secret= missing or wrong"}, 401)
+        try:
+            note = parse(request.body or b"", self.app_id, {self.seller_id}, request.headers.get("content-type"))
+        except InvalidNotification as err:
+            logger.warning("notification rejected: %s %s", err.status, err.reason)
+            return response.json(err.body(), err.status)
+        if not note.handled:
+            return response.json({"status": "ignored", "topic": note.topic})
+        try:
+            stored = await self.writer.add(note)
+        except Exception:  # noqa: BLE001 - a non-200 makes Mercado Libre deliver it again
+            logger.exception("intake write failed")
+            return response.json({"error": "storage_unavailable"}, 503)
+        if stored and self.worker:
+            self.worker.wake()
+        return response.json({"status": "accepted" if stored else "duplicate"})
+
+    async def recover_missed(self) -> None:
+        """Notifications Mercado Libre gave up on (8 failed attempts) are in missed_feeds."""
+        recovered = 0
+        for topic in HANDLED_TOPICS:
+            try:
+                feeds = await self.client.missed_feeds(self.app_id, topic, limit=50)
+            except MeliError as err:
+                logger.warning("missed_feeds for %s unavailable: %s", topic, err)
+                continue
+            for feed in feeds:
+                raw = ((feed.get("request") or {}).get("data") or json.dumps(feed)).encode()
+                try:
+                    note = parse(raw, self.app_id, {self.seller_id})
+                except InvalidNotification:
+                    continue
+                if note.handled and await asyncio.to_thread(self.intake.add, note):
+                    recovered += 1
+        if recovered:
+            logger.info("recovered %d missed notifications", recovered)
+            if self.worker:
+                self.worker.wake()
+
+    async def send_agent_reply(self, conversation: str, text: str) -> dict[str, Any] | None:
+        """Post an agent's reply in the conversation's thread, through the same output path as the
+        bot (guard, latin-1, 350-character parts, moderation read, replies recorded).
+
+        None when `conversation` is not a conversation of this channel's seller."""
+        parsed = conversation_id.parse(conversation)
+        if parsed is None or parsed[0] != self.seller_id:
+            return None
+        seller, pack = parsed
+        known = await asyncio.to_thread(self.intake.conversation, seller, pack)
+        output = MercadoLibreOutput(self.client, self.intake, seller, pack, (known or {}).get("last_from_user_id"))
+        await output.send_text_message(conversation, text)
+        d = output.delivery
+        return {"sent": len(d.sent), "moderated": d.moderated, "blocked": d.blocked, "errors": d.errors}

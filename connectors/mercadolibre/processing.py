@@ -1,0 +1,245 @@
+"""What the channel does with one stored notification.
+
+A buyer message becomes a Rasa UserMessage whose metadata carries the pack, orders, buyer,
+seller, site and language, so the actions never ask for an order number. Conversations that
+cannot receive replies, moderated replies and open claims are handed to a person through the
+same `action_handoff` the dialogue uses, triggered with the `system_handoff` intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+
+from connectors.conversation import resume_bot
+from connectors.mercadolibre.intake import Intake, IntakeRow
+from connectors.mercadolibre.message import IncomingMessage, parse_message
+from connectors.mercadolibre.output import MercadoLibreOutput
+from connectors.mercadolibre.resolution import says_solved
+from meli import MeliClient, MeliNotFound
+from postsale import catalogue, tickets
+from postsale.catalogue import (
+    BACKEND_ERROR,
+    BLOCKED_CONVERSATION,
+    BLOCKED_OUTGOING_TEXT,
+    COMPLAINT,
+    MODERATED_REPLY,
+    OPEN_CLAIM,
+)
+from postsale.claim import claim_summary
+from postsale.conversation_id import conversation_id
+from postsale.language import site_language
+
+logger = logging.getLogger(__name__)
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+REMEMBER_SECONDS = 60.0
+CHANNEL = "mercadolibre"
+
+
+@dataclass
+class Job:
+    row: IntakeRow
+    key: str | None  # conversation (pack) key; None when it could not be resolved
+    message: IncomingMessage | None = None
+    claim: dict[str, Any] | None = None
+    outcome: str | None = None  # set when the job needs no further processing
+
+
+class Processor:
+    def __init__(self, client: MeliClient, intake: Intake, seller_id: int,
+                 on_new_message: OnNewMessage, rasa_agent: Callable[[], Any] | None = None) -> None:
+        self.client = client
+        self.intake = intake
+        self.seller_id = seller_id
+        self.on_new_message = on_new_message
+        self.rasa_agent = rasa_agent or (lambda: None)
+        self._remembered: dict[str, tuple[dict[str, Any], float]] = {}
+
+    # --- phase 1: find the conversation (parallel) ------------------------------------------
+    async def resolve(self, row: IntakeRow) -> Job:
+        if row.topic == "messages":
+            try:
+                message = parse_message(await self.client.get_message(row.resource))
+            except MeliNotFound:
+                return Job(row, None, outcome="message_not_found")
+            return Job(row, message.pack_id, message=message)
+        claim_id = row.resource.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            claim = await self.client.get_claim(claim_id)
+        except MeliNotFound:
+            return Job(row, None, outcome="claim_not_found")
+        return Job(row, await self._claim_pack(claim), claim=claim)
+
+    async def _claim_pack(self, claim: dict[str, Any]) -> str | None:
+        if claim.get("pack_id"):
+            return str(claim["pack_id"])
+        if claim.get("resource") == "order" and claim.get("resource_id"):
+            try:
+                order = await self.client.get_order(claim["resource_id"])
+            except MeliNotFound:
+                return str(claim["resource_id"])
+            return str(order.get("pack_id") or order["id"])
+        return None
+
+    # --- phase 2: act (sequential per conversation) -----------------------------------------
+    async def process(self, job: Job) -> str:
+        if job.outcome:
+            return job.outcome
+        if job.key is None:
+            return "no_conversation"
+        # Only a row claimed before can have replies already (a crash after replying, before
+        # marking it done); on the first attempt the check would be one more transaction per message.
+        if job.row.attempts > 1 and await asyncio.to_thread(self.intake.replies_for_notification, job.row.id):
+            return "already_answered"
+        if job.message is not None:
+            return await self._buyer_message(job)
+        return await self._claim(job)
+
+    async def _buyer_message(self, job: Job) -> str:
+        msg = job.message
+        assert msg is not None and job.key is not None
+        if msg.from_user_id == self.seller_id:
+            return "own_message"
+        if msg.status not in ("available", ""):
+            return f"not_available:{msg.status}"
+        context = await self._context(job.key, msg)
+        thread = await self.client.get_pack_messages(job.key, self.seller_id, limit=1)
+        status = thread.get("conversation_status") or {}
+        blocked = status.get("status") == "blocked"
+        metadata = {**context, "message_id": msg.id}
+        if blocked:
+            reason = str(status.get("substatus") or "blocked")
+            await self._handoff(job, BLOCKED_CONVERSATION, metadata, buyer_text=msg.text,
+                                detail=reason, suppress=True)
+            return f"blocked:{reason}"
+        text = msg.text
+        if msg.attachment_only:
+            text = "/" + catalogue.SYSTEM_ATTACHMENT
+            metadata["buyer_text"] = "[attachment] " + ", ".join(
+                str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
+        output = self._output(job, to_user=msg.from_user_id)
+        conversation = conversation_id(self.seller_id, job.key)
+        await self.on_new_message(UserMessage(text, output, conversation,
+                                              input_channel=CHANNEL, message_id=msg.id, metadata=metadata))
+        if says_solved(msg.text) and await self._close_by_buyer(conversation):
+            closing = self._output(job, to_user=msg.from_user_id)
+            await self.on_new_message(UserMessage("/" + catalogue.SYSTEM_RESOLVED, closing, conversation,
+                                                  input_channel=CHANNEL, metadata=metadata))
+            return "resolved_by_buyer"
+        delivery = output.delivery
+        if delivery.guarded:
+            await self._handoff(job, BLOCKED_OUTGOING_TEXT, metadata, detail=delivery.guarded[0],
+                                suppress=False, to_user=msg.from_user_id)
+            return BLOCKED_OUTGOING_TEXT
+        if delivery.moderated:
+            await self._handoff(job, MODERATED_REPLY, metadata, detail=delivery.moderated[0].get("reason"),
+                                suppress=False, to_user=msg.from_user_id)
+            return "moderated"
+        if delivery.blocked:
+            await self._handoff(job, BLOCKED_CONVERSATION, metadata, detail=delivery.blocked, suppress=True)
+            return "blocked_on_send"
+        if delivery.errors and not delivery.sent:
+            # Not one part of the reply could be posted, even after the client's retries: rather than
+            # leave the buyer unanswered, a person takes it (the handoff's own message is tried too).
+            await self._handoff(job, BACKEND_ERROR, metadata, detail=delivery.errors[0], suppress=False,
+                                to_user=msg.from_user_id)
+            return "reply_failed"
+        return "answered" if delivery.sent else "no_reply"
+
+    async def _claim(self, job: Job) -> str:
+        claim = job.claim or {}
+        if claim.get("status") != "opened" and claim.get("stage") not in ("dispute", "mediation"):
+            return f"claim_{claim.get('status')}"
+        assert job.key is not None
+        if await self._upgrade_open_ticket(job.key, claim):
+            return "claim_upgraded_open_ticket"
+        conversation = await asyncio.to_thread(self.intake.conversation, self.seller_id, job.key)
+        context = {"pack_id": job.key, "seller_id": self.seller_id,
+                   "site_id": claim.get("site_id") or (conversation or {}).get("site_id")}
+        context["language"] = site_language(context["site_id"])
+        context.update(await self._orders_of(job.key))
+        await self._handoff(job, OPEN_CLAIM, {**context, "claim_id": claim.get("id")},
+                            detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
+        return "claim_handoff"
+
+    async def _upgrade_open_ticket(self, pack_key: str, claim: dict[str, Any]) -> bool:
+        """A person already has this conversation (the bot is paused and would ignore a trigger):
+        the claim goes straight into the open ticket, which becomes a Complaint with the claim."""
+        conversation = conversation_id(self.seller_id, pack_key)
+        ticket = await asyncio.to_thread(tickets.open_for, conversation)
+        if ticket is None:
+            return False
+        await asyncio.to_thread(tickets.save, {
+            "id": str(uuid.uuid4()), "conversation_id": conversation, "interaction_type": COMPLAINT,
+            "reason": OPEN_CLAIM, "claim": claim_summary(claim)})
+        logger.info("open ticket %s upgraded with claim %s", ticket["id"], claim.get("id"))
+        return True
+
+    async def _close_by_buyer(self, conversation: str) -> bool:
+        """The buyer says it is solved while with a person: close the ticket, resume the bot."""
+        agent = self.rasa_agent()
+        ticket = await asyncio.to_thread(tickets.open_for, conversation)
+        if ticket is None or agent is None:
+            return False
+        await resume_bot(agent, conversation)
+        await asyncio.to_thread(tickets.update, ticket["id"], status="resolved", assignee="buyer",
+                                resolved_at=time.time())
+        logger.info("ticket %s closed by the buyer", ticket["id"])
+        return True
+
+    # --- helpers -----------------------------------------------------------------------------
+    async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
+        orders = await self._orders_of(pack_key)
+        site = msg.site_id
+        values = {"site_id": site, "buyer_id": orders.get("buyer_id"), "last_from_user_id": msg.from_user_id,
+                  "order_ids": orders.get("order_ids")}
+        # The same buyer writing again changes nothing: skip the write (a transaction per message),
+        # but not for long, so what another replica wrote meanwhile is overwritten soon enough.
+        last = self._remembered.get(pack_key)
+        if last is None or last[0] != values or time.monotonic() - last[1] > REMEMBER_SECONDS:
+            await asyncio.to_thread(self.intake.remember_conversation, self.seller_id, pack_key, **values)
+            self._remembered[pack_key] = (values, time.monotonic())
+        return {**orders, "seller_id": self.seller_id, "site_id": site, "language": site_language(site)}
+
+    async def _orders_of(self, pack_key: str) -> dict[str, Any]:
+        """Pack → its orders; a 404 means the "pack" is an order id (packs can be null)."""
+        known = await asyncio.to_thread(self.intake.conversation, self.seller_id, pack_key)
+        if known and known.get("order_ids"):
+            ids = json.loads(known["order_ids"])
+            is_pack = ids != [pack_key]
+            return {"pack_id": pack_key if is_pack else None, "order_id": ids[0], "order_ids": ids,
+                    "buyer_id": known.get("buyer_id")}
+        try:
+            pack = await self.client.get_pack(pack_key)
+            ids = [str(o["id"]) for o in pack.get("orders") or []]
+            return {"pack_id": pack_key, "order_id": ids[0] if ids else None, "order_ids": ids,
+                    "buyer_id": (pack.get("buyer") or {}).get("id")}
+        except MeliNotFound:
+            order = await self.client.get_order(pack_key)
+            return {"pack_id": None, "order_id": pack_key, "order_ids": [pack_key],
+                    "buyer_id": (order.get("buyer") or {}).get("id")}
+
+    def _output(self, job: Job, to_user: int | None, suppress: bool = False) -> MercadoLibreOutput:
+        assert job.key is not None
+        return MercadoLibreOutput(self.client, self.intake, self.seller_id, job.key, to_user,
+                                  notification_row=job.row.id, suppress=suppress, retried=job.row.attempts > 1)
+
+    async def _handoff(self, job: Job, reason: str, metadata: dict[str, Any], *, detail: Any = None,
+                       buyer_text: str | None = None, suppress: bool, to_user: int | None = None) -> None:
+        assert job.key is not None
+        meta = {**metadata, "handoff_reason": reason, "handoff_detail": detail}
+        if buyer_text is not None:
+            meta["buyer_text"] = buyer_text
+        text = "/" + catalogue.SYSTEM_HANDOFF + json.dumps({"handoff_reason": reason})
+        logger.info("conversation %s handed off: %s (%s)", job.key, reason, detail)
+        await self.on_new_message(UserMessage(text, self._output(job, to_user, suppress),
+                                              conversation_id(self.seller_id, job.key), input_channel=CHANNEL,
+                                              metadata=meta))

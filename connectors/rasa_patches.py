@@ -1,0 +1,129 @@
+"""Our changes to Rasa's own server, in one place, applied once at start (`python -m connectors`).
+
+Both were found by profiling (py-spy) the bench under load, and both are written against the
+source of one Rasa release: `apply()` refuses any other version, so an upgrade means reading
+the new source again, not finding out in production.
+
+1. Action-result validation compiled once. Rasa validates every action server response with
+   `jsonschema.validate(result, schema)`, which re-checks the schema itself against the JSON
+   Schema meta-schema on every call. With jsonschema 4.17 that was 80% of the Rasa server's
+   main-thread CPU during the throughput bench. One validator is built once instead; the check
+   and its error message are unchanged.
+
+2. Model inference off the event loop, so a webhook is acknowledged while the bot thinks.
+   Rasa 3.6 runs the NLU graph (`_parse_message_with_graph`) and the policy graph
+   (`predict_next_with_tracker_if_should`) synchronously inside its async message handling. Each
+   run holds the Sanic event loop for tens of milliseconds, and every webhook acknowledgement that
+   arrives meanwhile waits behind it: that wait was the tail of our ack latency.
+   `OffloadingProcessor` is Rasa's `MessageProcessor` with those two calls moved to a small thread
+   pool. TensorFlow and scikit-learn release the GIL while they compute, so the loop keeps
+   accepting requests. Nothing else changes: per-conversation order is still guaranteed by Rasa's
+   lock store, which `handle_message` holds around the whole turn. The agent builds its processor
+   from the name `rasa.core.agent.MessageProcessor` on every model load, so that name is replaced.
+
+Every channel is served by the patched server, the REST channel too: the patches belong to the
+process, not to a channel (tests/live/test_rasa_patches.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import rasa
+import rasa.core.agent
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.processor import ActionLimitReached, MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+RASA_VERSION = "3.6.21"  # the release whose source these patches copy and were measured on
+# Two cores: more threads would only fight over them. One for NLU, one for policies.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inference")
+_ORIGINAL_VALIDATION = RemoteAction._validate_action_result
+
+
+class OffloadingProcessor(MessageProcessor):
+    async def parse_message(self, message: UserMessage, tracker: DialogueStateTracker | None = None,
+                            only_output_properties: bool = True) -> dict[str, Any]:
+        if self.http_interpreter:
+            return await super().parse_message(message, tracker, only_output_properties)
+        if tracker is None:
+            tracker = DialogueStateTracker.from_events(message.sender_id, [])
+        loop = asyncio.get_running_loop()
+        parse_data = await loop.run_in_executor(
+            _POOL, self._parse_message_with_graph, message, tracker, only_output_properties)
+        self._update_full_retrieval_intent(parse_data)
+        self._check_for_unseen_features(parse_data)
+        return parse_data
+
+    async def _run_prediction_loop(self, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
+        """Rasa's loop (processor.py, 3.6.21) with the policy prediction awaited in the pool."""
+        loop = asyncio.get_running_loop()
+        should_predict_another_action = True
+        while should_predict_another_action and self._should_handle_message(tracker):
+            try:
+                action, prediction = await loop.run_in_executor(
+                    _POOL, self.predict_next_with_tracker_if_should, tracker)
+            except ActionLimitReached:
+                logger.warning("Circuit breaker tripped. Stopped predicting more actions for sender '%s'.",
+                               tracker.sender_id)
+                if self.on_circuit_break:
+                    self.on_circuit_break(tracker, output_channel, self.nlg)
+                break
+            if prediction.is_end_to_end_prediction:
+                tracker = await self.run_action_extract_slots(output_channel, tracker)
+            should_predict_another_action = await self._run_action(
+                action, tracker, output_channel, self.nlg, prediction)
+
+
+_action_validator: Any = None
+
+
+def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+    """RemoteAction._validate_action_result (rasa 3.6.21) with a validator built once."""
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    global _action_validator
+    if _action_validator is None:
+        schema = self.action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        _action_validator = cls(schema)
+    try:
+        _action_validator.validate(result)
+        return True
+    except ValidationError as e:
+        e.message += (
+            ". Failed to validate Action server response from API, make sure your response from the Action "
+            f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise
+
+
+def apply(version: str | None = None) -> None:
+    """Install both patches (idempotent); refuse a Rasa release they were not written for."""
+    running = version or rasa.__version__
+    if running != RASA_VERSION:
+        raise RuntimeError(
+            f"connectors/rasa_patches.py was written for Rasa {RASA_VERSION}, this is Rasa {running}: compare "
+            "MessageProcessor.parse_message/_run_prediction_loop and RemoteAction._validate_action_result with "
+            "the new release's source, then update RASA_VERSION")
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    rasa.core.agent.MessageProcessor = OffloadingProcessor  # type: ignore[attr-defined,misc]
+
+
+def applied() -> bool:
+    return (RemoteAction._validate_action_result is _validate_action_result
+            and rasa.core.agent.MessageProcessor is OffloadingProcessor)  # type: ignore[attr-defined]
+
+
+def remove() -> None:
+    """Rasa as shipped (tests compare the two)."""
+    RemoteAction._validate_action_result = _ORIGINAL_VALIDATION  # type: ignore[method-assign]
+    rasa.core.agent.MessageProcessor = MessageProcessor  # type: ignore[attr-defined,misc]

@@ -1,0 +1,274 @@
+"""Every setting of the product, read once and checked before anything serves a buyer.
+
+Settings come from environment variables and from the `handoff` section of the endpoints file
+(`RASA_ENDPOINTS`, default endpoints.yml). Nothing else in the product reads `os.environ`: a
+process calls `current()` when it starts (the action server on import of `actions`, the Rasa
+server in `python -m connectors`), so a typo fails the start with one message naming the
+variable, instead of a buyer's conversation failing later. One database URL (`MELI_DB_URL`)
+serves the intake, the tokens and the tickets, so the channel and the inbox cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_API_URL = "https://api.mercadolibre.com"
+DEFAULT_DB_URL = "sqlite:///var/mercadolibre.db"
+DEFAULT_ENDPOINTS = "endpoints.yml"
+DEFAULT_REVIEW_QUEUE = REPO / "var" / "review_queue.jsonl"
+ASSISTANT_KINDS = ("rule_based", "generative")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work; the message names the variable (or the endpoints key)."""
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    """Mercado Libre: the API, the seller's app and tokens, the webhook (MELI_* variables)."""
+
+    api_url: str = DEFAULT_API_URL
+    access_token: str | None = None
+    timeout: float = 5.0  # the action server's client (the channel keeps the client's 5 s: output.py)
+    max_retries: int = 3
+    app_id: int | None = None
+    seller_id: int | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    refresh_token: str | None = None
+    webhook_secret: str | None = None
+    # Stable per deployment slot: a restarted process takes back its own unfinished rows at once.
+    worker_id: str = field(default_factory=socket.gethostname)
+    # The cross-replica conversation guard; None = on where replicas can share the database.
+    conversation_guard: bool | None = None
+
+    def require_channel(self) -> None:
+        """The marketplace channel cannot run without its app, seller and a token."""
+        if self.app_id is None:
+            raise SettingsError("MELI_APP_ID is required by the Mercado Libre channel (your application id)")
+        if self.seller_id is None:
+            raise SettingsError("MELI_SELLER_ID is required by the Mercado Libre channel (the seller's user id)")
+        if not (self.refresh_token or self.access_token):
+            raise SettingsError("the Mercado Libre channel needs MELI_REFRESH_TOKEN or MELI_ACCESS_TOKEN")
+
+    @property
+    def can_refresh(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When people answer (endpoints.yml `handoff.business_hours`)."""
+
+    timezone: str = "America/Sao_Paulo"
+    days: tuple[str, ...] = WEEKDAYS[:5]
+    open: str = "09:00"
+    close: str = "18:00"
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any], where: str = "business_hours") -> BusinessHours:
+        defaults = cls()
+        zone = str(config.get("timezone") or defaults.timezone)
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"{where}.timezone: unknown time zone {zone!r}") from None
+        days = tuple(str(d).lower()[:3] for d in config.get("days") or defaults.days)
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise SettingsError(f"{where}.days: {unknown} are not days ({', '.join(WEEKDAYS)})")
+        opens, closes = str(config.get("open", defaults.open)), str(config.get("close", defaults.close))
+        for key, value in (("open", opens), ("close", closes)):
+            minutes(value, f"{where}.{key}")
+        return cls(zone, days, opens, closes)
+
+
+def minutes(value: str, where: str = "time") -> int:
+    """HH:MM as minutes after midnight."""
+    hours, _, mins = str(value).partition(":")
+    try:
+        total = int(hours) * 60 + int(mins or 0)
+    except ValueError:
+        raise SettingsError(f"{where}: {value!r} is not HH:MM") from None
+    if not 0 <= total <= 24 * 60:
+        raise SettingsError(f"{where}: {value!r} is not a time of day")
+    return total
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Where tickets go and what a handoff may ask (endpoints.yml `handoff`, HANDOFF_* overrides)."""
+
+    jsonl_path: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    inbox: bool = False
+    assistant_kind: str = "rule_based"
+    data_requests: tuple[str, ...] = ()
+    business_hours: BusinessHours | None = None  # None: people are always there
+    take_within_minutes: float = 0.0  # 0: no ticket is flagged for waiting
+
+
+@dataclass(frozen=True)
+class Settings:
+    marketplace: Marketplace = field(default_factory=Marketplace)
+    handoff: Handoff = field(default_factory=Handoff)
+    database_url: str = DEFAULT_DB_URL
+    inbox_agents: Mapping[str, str] = field(default_factory=dict)  # token -> agent name
+    review_queue_path: Path = DEFAULT_REVIEW_QUEUE
+    endpoints_path: Path = Path(DEFAULT_ENDPOINTS)
+
+
+# --- reading -------------------------------------------------------------------------------------
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and check everything; raises SettingsError naming the first bad variable."""
+    env = os.environ if environ is None else environ
+    endpoints = Path(_text(env, "RASA_ENDPOINTS") or DEFAULT_ENDPOINTS)
+    return Settings(
+        marketplace=Marketplace(
+            api_url=(_text(env, "MELI_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            access_token=_text(env, "MELI_ACCESS_TOKEN"),
+            timeout=_number(env, "MELI_TIMEOUT", 5.0, "a number of seconds"),
+            max_retries=int(_number(env, "MELI_MAX_RETRIES", 3, "a whole number", whole=True)),
+            app_id=_id(env, "MELI_APP_ID"),
+            seller_id=_id(env, "MELI_SELLER_ID"),
+            client_id=_text(env, "MELI_CLIENT_ID"),
+            client_secret=_text(env, "MELI_CLIENT_SECRET"),
+            refresh_token=_text(env, "MELI_REFRESH_TOKEN"),
+            webhook_secret=_text(env, "MELI_WEBHOOK_SECRET"),
+            worker_id=_text(env, "MELI_WORKER_ID") or socket.gethostname(),
+            conversation_guard=_flag(env, "MELI_CONVERSATION_GUARD", auto=True),
+        ),
+        handoff=_handoff(env, endpoints),
+        database_url=_text(env, "MELI_DB_URL") or DEFAULT_DB_URL,
+        inbox_agents=parse_agents(_text(env, "INBOX_AGENTS")),
+        review_queue_path=Path(_text(env, "REVIEW_QUEUE_PATH") or DEFAULT_REVIEW_QUEUE),
+        endpoints_path=endpoints,
+    )
+
+
+_current: Settings | None = None
+
+
+def current() -> Settings:
+    """This process's settings, read on first use."""
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def reset() -> None:
+    """Forget the settings read so far (tests change the environment between cases)."""
+    global _current
+    _current = None
+
+
+def parse_agents(value: str | None) -> dict[str, str]:
+    """INBOX_AGENTS="name:token,name:token" as token -> name."""
+    agents: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        name, _, token = item.strip().partition(":")
+        if not name or not token:
+            raise SettingsError(f"INBOX_AGENTS: {item.strip()!r} is not name:token")
+        agents[token] = name
+    return agents
+
+
+def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
+    where = f"{endpoints} handoff"
+    config: dict[str, Any] = {}
+    if endpoints.exists():
+        try:
+            document = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as problem:
+            raise SettingsError(f"RASA_ENDPOINTS: {endpoints} is not valid YAML: {problem}") from None
+        section = document.get("handoff") if isinstance(document, dict) else None
+        if section is not None and not isinstance(section, dict):
+            raise SettingsError(f"{where}: must be a mapping")
+        config = dict(section or {})
+    for key in ("jsonl_path", "webhook_url", "webhook_secret", "assistant_kind"):
+        if f"HANDOFF_{key.upper()}" in env:
+            config[key] = env[f"HANDOFF_{key.upper()}"] or None
+    inbox = _flag(env, "HANDOFF_INBOX") if "HANDOFF_INBOX" in env else bool(config.get("inbox"))
+    kind = str(config.get("assistant_kind") or "rule_based")
+    if kind not in ASSISTANT_KINDS:
+        name = "HANDOFF_ASSISTANT_KIND" if "HANDOFF_ASSISTANT_KIND" in env else f"{where}.assistant_kind"
+        raise SettingsError(f"{name}: {kind!r} is not one of {', '.join(ASSISTANT_KINDS)}")
+    requests = config.get("data_requests") or []
+    if not isinstance(requests, list):
+        raise SettingsError(f"{where}.data_requests: must be a list of field names")
+    hours = config.get("business_hours")
+    if hours is not None and not isinstance(hours, dict):
+        raise SettingsError(f"{where}.business_hours: must be a mapping (timezone, days, open, close)")
+    take_within = config.get("take_within_minutes") or 0
+    try:
+        take_within = float(take_within)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where}.take_within_minutes: {take_within!r} is not a number") from None
+    return Handoff(
+        jsonl_path=_optional_str(config.get("jsonl_path")),
+        webhook_url=_optional_str(config.get("webhook_url")),
+        webhook_secret=_optional_str(config.get("webhook_secret")),
+        inbox=bool(inbox),
+        assistant_kind=kind,
+        data_requests=tuple(str(r) for r in requests),
+        business_hours=BusinessHours.from_mapping(hours, f"{where}.business_hours") if hours else None,
+        take_within_minutes=take_within,
+    )
+
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    return value.strip() or None if value is not None else None
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _number(env: Mapping[str, str], name: str, default: float, what: str, whole: bool = False) -> float:
+    value = _text(env, name)
+    if value is None:
+        return default
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be {what}, got {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"{name} must not be negative, got {value!r}")
+    return number
+
+
+def _id(env: Mapping[str, str], name: str) -> int | None:
+    value = _text(env, name)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise SettingsError(f"{name} must be a Mercado Libre id (digits), got {value!r}")
+    return int(value)
+
+
+def _flag(env: Mapping[str, str], name: str, auto: bool = False) -> bool | None:
+    value = (_text(env, name) or "").lower()
+    if auto and value in ("", "auto"):
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE or value == "":
+        return False
+    raise SettingsError(f"{name} must be one of {', '.join(_TRUE + _FALSE)}{', auto' if auto else ''}, got {value!r}")

@@ -1,0 +1,112 @@
+"""The ticket store: handoff tickets in SQL, one open ticket per conversation, queue-ordered.
+
+The action server writes them (the built-in "inbox" destination); the agent inbox in the Rasa
+server reads and updates them. Same database as the marketplace channel (postsale.db), so
+SQLite by default and PostgreSQL by configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import Column, Float, Integer, String, Table, Text, and_, select
+
+from postsale.catalogue import CLAIM_REASONS, COMPLAINT
+from postsale.db import get_engine, metadata
+
+OPEN = ("open", "assigned")
+
+tickets = Table(
+    "handoff_tickets",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(128), nullable=False, index=True),
+    Column("channel", String(32), nullable=True),
+    Column("origin", String(64), nullable=True),
+    Column("interaction_type", String(16), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("language", String(8), nullable=True),
+    Column("priority", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assignee", String(64), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("resolved_at", Float, nullable=True),
+)
+
+
+def priority(ticket: dict[str, Any]) -> int:
+    """Claims first (the marketplace is arbitrating, with deadlines), then complaints, then help."""
+    if ticket.get("reason") in CLAIM_REASONS or ticket.get("claim"):
+        return 0
+    return 1 if ticket.get("interaction_type") == COMPLAINT else 2
+
+
+def save(ticket: dict[str, Any]) -> dict[str, Any]:
+    """Insert, or merge into the conversation's open ticket (never two open for one buyer)."""
+    engine = get_engine()
+    now = time.time()
+    with engine.begin() as conn:
+        row = conn.execute(select(tickets).where(and_(
+            tickets.c.conversation_id == ticket["conversation_id"], tickets.c.status.in_(OPEN)))).first()
+        if row is None:
+            conn.execute(tickets.insert().values(
+                id=ticket["id"], conversation_id=ticket["conversation_id"], channel=ticket.get("channel"),
+                origin=ticket.get("origin"), interaction_type=ticket["interaction_type"],
+                reason=ticket["reason"], reasons=json.dumps([ticket["reason"]]),
+                language=ticket.get("language"), priority=priority(ticket), status="open",
+                body=json.dumps(ticket, ensure_ascii=False), created_at=now, updated_at=now))
+            return ticket
+        merged = json.loads(row.body)
+        reasons = json.loads(row.reasons) + [ticket["reason"]]
+        upgrade = ticket["interaction_type"] == COMPLAINT and merged["interaction_type"] != COMPLAINT
+        for key in ("order", "products", "claim", "transcript", "language"):
+            if ticket.get(key):
+                merged[key] = ticket[key]
+        if upgrade or ticket["reason"] in CLAIM_REASONS:
+            merged["interaction_type"], merged["reason"] = ticket["interaction_type"], ticket["reason"]
+        merged["reasons"] = reasons
+        conn.execute(tickets.update().where(tickets.c.id == row.id).values(
+            interaction_type=merged["interaction_type"], reason=merged["reason"], reasons=json.dumps(reasons),
+            priority=min(row.priority, priority(merged)), body=json.dumps(merged, ensure_ascii=False),
+            updated_at=now))
+        return merged
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    body = json.loads(row.body)
+    body.update(id=row.id, status=row.status, assignee=row.assignee, priority=row.priority,
+                interaction_type=row.interaction_type, reason=row.reason, reasons=json.loads(row.reasons),
+                created_ts=row.created_at, updated_ts=row.updated_at)
+    return body
+
+
+def queue() -> list[dict[str, Any]]:
+    """Open tickets, most urgent first, then the longest waiting."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(select(tickets).where(tickets.c.status.in_(OPEN))
+                            .order_by(tickets.c.priority, tickets.c.created_at)).fetchall()
+    return [_as_dict(r) for r in rows]
+
+
+def get(ticket_id: str) -> dict[str, Any] | None:
+    with get_engine().connect() as conn:
+        row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+    return _as_dict(row) if row else None
+
+
+def open_for(conversation_id: str) -> dict[str, Any] | None:
+    with get_engine().connect() as conn:
+        row = conn.execute(select(tickets).where(and_(
+            tickets.c.conversation_id == conversation_id, tickets.c.status.in_(OPEN)))).first()
+    return _as_dict(row) if row else None
+
+
+def update(ticket_id: str, **values: Any) -> bool:
+    with get_engine().begin() as conn:
+        return bool(conn.execute(tickets.update().where(tickets.c.id == ticket_id)
+                                 .values(updated_at=time.time(), **values)).rowcount)

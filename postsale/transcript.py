@@ -1,0 +1,64 @@
+"""The conversation as people read it, from the tracker's events: built here and only here.
+
+The handoff ticket carries it and the inbox shows it live. The marketplace channel sends its
+own triggers as `/system_...` messages with the buyer's real words in `metadata.buyer_text`,
+so a line shows what the buyer typed, never the trigger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Line:
+    speaker: str  # buyer | bot | agent
+    text: str
+    timestamp: float | None
+    agent: str | None = None  # who replied, for agent lines
+    intent: str | None = None  # what the bot understood, for buyer lines
+
+
+def lines(events: Iterable[Mapping[str, Any]]) -> list[Line]:
+    """Buyer, bot and agent lines of tracker events (as dicts), in order; empty lines left out."""
+    found = []
+    for event in events:
+        kind = event.get("event")
+        metadata = event.get("metadata") or {}
+        if kind == "user":
+            text = event.get("text") or ""
+            if text.startswith("/"):
+                text = buyer_text(event) or ""
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            line = Line("buyer", text, _timestamp(event), intent=intent)
+        elif kind == "bot":
+            agent = metadata.get("agent")
+            line = Line("agent" if agent else "bot", event.get("text") or "", _timestamp(event), agent=agent)
+        else:
+            continue
+        if line.text:
+            found.append(line)
+    return found
+
+
+def buyer_text(event: Mapping[str, Any]) -> str | None:
+    """What the buyer typed behind a channel trigger."""
+    parse_data = event.get("parse_data") or {}
+    return (event.get("metadata") or {}).get("buyer_text") or (parse_data.get("metadata") or {}).get("buyer_text")
+
+
+def for_ticket(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The transcript a handoff ticket carries: who, what, and when in ISO-8601 UTC."""
+    return [{"from": line.speaker, "text": line.text, "at": _iso(line.timestamp)} for line in lines(events)]
+
+
+def _timestamp(event: Mapping[str, Any]) -> float | None:
+    value = event.get("timestamp")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat() if timestamp is not None else None

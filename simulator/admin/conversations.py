@@ -1,0 +1,81 @@
+"""`/_sim` control of post-sale threads: inject a buyer message (what the marketplace channel's
+tests and the buyer chat page use to start a conversation; it pushes a `messages` notification like
+production), inspect a thread without marking it read, and open or block a thread to exercise
+`conversation_status` handling."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from simulator.admin.common import bad_request, not_found, read_json
+from simulator.build.conversations import Conversation, clean_moderation, message_json
+from simulator.constants import BUYER_MAX_MESSAGE_LENGTH, MARKETPLACE_CLIENT_ID, SELLER_ID
+from simulator.notify.payloads import message_created
+from simulator.sites import utc_now, utc_z
+from simulator.state import get_state
+
+
+def _find(request: web.Request, raw: Any) -> Conversation | None:
+    text = str(raw)
+    return get_state(request).world.conversations.get(int(text)) if text.isdigit() else None
+
+
+async def add_buyer_message(request: web.Request) -> web.Response:
+    """`{"pack_id": ..., "text": ...}` (pack_id may be an order id for sales without pack).
+
+    Answers with the stored message, the notification's first-attempt payload and whether it was
+    queued for the callback URL (False when none is configured).
+    """
+    body = await read_json(request)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
+        return bad_request("a JSON object with 'pack_id' and a non-empty 'text' is required")
+    if len(body["text"]) > BUYER_MAX_MESSAGE_LENGTH:
+        return bad_request(f"buyer messages are limited to {BUYER_MAX_MESSAGE_LENGTH} characters")
+    conv = _find(request, body.get("pack_id"))
+    if conv is None:
+        return not_found(f"no conversation for pack_id {body.get('pack_id')}")
+    now = utc_now()
+    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.buyer_id, receiver=SELLER_ID,
+                       text=body["text"], when=now, client_id=MARKETPLACE_CLIENT_ID, moderation=clean_moderation(now))
+    conv.messages.append(msg)
+    notifier = get_state(request).notifier
+    note = message_created(msg["id"])
+    queued = notifier.queue(note)
+    return web.json_response({"id": msg["id"], "pack_id": conv.conversation_id, "message": msg,
+                              "notification": note.body(1, note.received, notifier.config.id_key),
+                              "notification_queued": queued}, status=201)
+
+
+async def get_conversation(request: web.Request) -> web.Response:
+    """The whole thread, oldest first, without the read side effect of the public GET."""
+    conv = _find(request, request.match_info["pack_id"])
+    if conv is None:
+        return not_found(f"no conversation for pack_id {request.match_info['pack_id']}")
+    return web.json_response({"pack_id": conv.conversation_id, "site_id": conv.site_id, "buyer_id": conv.buyer_id,
+                              "order_ids": list(conv.order_ids), "conversation_status": conv.status,
+                              "messages": conv.messages})
+
+
+async def set_conversation_status(request: web.Request) -> web.Response:
+    """`{"status": "active"|"blocked", "substatus": "blocked_by_mediation"|null}`."""
+    conv = _find(request, request.match_info["pack_id"])
+    if conv is None:
+        return not_found(f"no conversation for pack_id {request.match_info['pack_id']}")
+    body = await read_json(request)
+    if not isinstance(body, dict) or body.get("status") not in ("active", "blocked"):
+        return bad_request("'status' must be 'active' or 'blocked'")
+    substatus = body.get("substatus")
+    if body["status"] == "blocked" and not isinstance(substatus, str):
+        return bad_request("a blocked conversation needs a 'substatus'")
+    conv.status.update(status=body["status"], substatus=substatus if body["status"] == "blocked" else None,
+                       status_date=utc_z(utc_now()))
+    return web.json_response(conv.status)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/_sim/buyer_messages", add_buyer_message)
+    app.router.add_get("/_sim/conversations/{pack_id}", get_conversation)
+    app.router.add_post("/_sim/conversations/{pack_id}/status", set_conversation_status)

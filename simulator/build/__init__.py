@@ -1,0 +1,1 @@
+"""API JSON bodies built from the scenario specs, relative to "now"."""

@@ -1,0 +1,1 @@
+"""Buyer chat page at `/chat`: play the buyer against the bot in a browser."""

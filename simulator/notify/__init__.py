@@ -1,0 +1,1 @@
+"""Notification push to the seller's callback URL: settings, payloads and delivery with retries."""

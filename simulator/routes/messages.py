@@ -1,0 +1,146 @@
+"""Post-sale messaging (reference §2.2-§2.4): list a pack's thread, get one message, reply.
+
+Every call needs `tag=post_sale`; errors use the messaging shape `{status_code, code, message}`.
+A moderated reply is still a 200 with `status: "moderated"`, as in production.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from simulator.build.conversations import (
+    Conversation,
+    clean_moderation,
+    legacy_message_json,
+    message_json,
+    rejected_moderation,
+)
+from simulator.constants import (
+    APP_ID,
+    BUYER_MAX_MESSAGE_LENGTH,
+    SELLER_ID,
+    SELLER_MAX_MESSAGE_LENGTH,
+)
+from simulator.errors import messaging_error
+from simulator.routes.messaging_rules import check_reply
+from simulator.routes.moderation import moderation_reason
+from simulator.routes.params import int_param
+from simulator.sites import utc_now, utc_z
+from simulator.state import SimState, get_state
+
+TAG_REQUIRED = "The query param 'tag' is required and must be 'post_sale'"
+
+
+def _tag_error(request: web.Request) -> web.Response | None:
+    return None if request.query.get("tag") == "post_sale" else messaging_error(400, TAG_REQUIRED)
+
+
+def _conversation(request: web.Request) -> Conversation | web.Response:
+    """The thread addressed by the path, or the messaging error to answer with."""
+    tag_error = _tag_error(request)
+    if tag_error is not None:
+        return tag_error
+    pack_id = int_param(request, "pack_id")
+    conv = get_state(request).world.conversations.get(pack_id) if pack_id is not None else None
+    if conv is None:
+        return messaging_error(404, f"Pack {request.match_info['pack_id']} not found")
+    if int_param(request, "seller_id") != SELLER_ID:
+        return messaging_error(403, f"Access denied for user {request.match_info['seller_id']} to order {pack_id}")
+    return conv
+
+
+def _paging(request: web.Request) -> tuple[int, int] | None:
+    limit, offset = request.query.get("limit", "10"), request.query.get("offset", "0")
+    if not (limit.isdigit() and offset.isdigit()) or int(limit) == 0:
+        return None
+    return int(limit), int(offset)
+
+
+def _visible(conv: Conversation) -> list[dict[str, Any]]:
+    """Newest first; the buyer's moderated messages are hidden, the seller's are not."""
+    return [m for m in reversed(conv.messages)
+            if m["from"]["user_id"] == SELLER_ID or m["status"] != "moderated"]
+
+
+def _mark_read(conv: Conversation) -> None:
+    stamp = utc_z(utc_now())
+    for msg in conv.messages:
+        if msg["to"]["user_id"] == SELLER_ID and msg["message_date"]["read"] is None:
+            msg["message_date"]["read"] = stamp
+
+
+async def list_messages(request: web.Request) -> web.Response:
+    conv = _conversation(request)
+    if isinstance(conv, web.Response):
+        return conv
+    paging = _paging(request)
+    if paging is None:
+        return messaging_error(400, "Invalid paging params: limit and offset must be positive integers")
+    limit, offset = paging
+    visible = _visible(conv)
+    response = web.json_response({
+        "paging": {"limit": limit, "offset": offset, "total": len(visible)},
+        "conversation_status": conv.status, "messages": visible[offset:offset + limit],
+        "seller_max_message_length": SELLER_MAX_MESSAGE_LENGTH, "buyer_max_message_length": BUYER_MAX_MESSAGE_LENGTH,
+    })
+    if request.query.get("mark_as_read", "true").lower() != "false":
+        _mark_read(conv)
+    return response
+
+
+async def get_message(request: web.Request) -> web.Response:
+    error = _tag_error(request)
+    if error is not None:
+        return error
+    found = get_state(request).world.find_message(request.match_info["message_id"])
+    if found is None:
+        return messaging_error(404, f"Message {request.match_info['message_id']} not found")
+    conv, msg = found
+    if request.headers.get("x-format-new", "").lower() == "true":
+        return web.json_response({"paging": None, "conversation_status": None, "messages": [msg]})
+    return web.json_response(legacy_message_json(conv, msg))
+
+
+async def _json_body(request: web.Request) -> Any:
+    if not request.body_exists:  # not can_read_body: a slow-down fault may have read (and cached) it
+        return None
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def _moderation(state: SimState, text: str) -> dict[str, Any]:
+    reason = state.forced_moderation.pop(0) if state.forced_moderation else moderation_reason(text)
+    now = utc_now()
+    return rejected_moderation(reason, now) if reason else clean_moderation(now)
+
+
+def _receiver_name(conv: Conversation, receiver: int) -> str:
+    if receiver == conv.buyer_id:
+        return conv.buyer_nickname
+    return "Mercado Livre" if conv.site_id == "MLB" else "Mercado Libre"
+
+
+async def post_message(request: web.Request) -> web.Response:
+    conv = _conversation(request)
+    if isinstance(conv, web.Response):
+        return conv
+    body = await _json_body(request)
+    problem = check_reply(body, conv)
+    if problem is not None:
+        return messaging_error(*problem)
+    receiver = int(str(body["to"]["user_id"]))
+    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=SELLER_ID, receiver=receiver, text=body["text"],
+                       when=utc_now(), client_id=APP_ID, moderation=_moderation(get_state(request), body["text"]))
+    conv.messages.append(msg)
+    return web.json_response({**msg, "to": {"user_id": receiver, "name": _receiver_name(conv, receiver)}})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/messages/packs/{pack_id}/sellers/{seller_id}", list_messages)
+    app.router.add_post("/messages/packs/{pack_id}/sellers/{seller_id}", post_message)
+    app.router.add_get("/messages/{message_id}", get_message)
