@@ -1,10 +1,16 @@
 """Custom actions of the post-sale bot (run with `rasa run actions --actions actions`).
 
-Importing the package checks the settings (a bad variable stops the action server at start,
-naming it) and masks personal data in every log record of the action server.
+Importing the package checks the settings (a bad variable stops the action server at start with
+one line naming it) and masks personal data in every log record of the action server.
 """
+
+import sys
 
 from postsale import masking, settings
 
 masking.install()
-settings.current()
+try:
+    settings.current()
+except settings.SettingsError as problem:
+    print(f"configuration error: {problem}", file=sys.stderr)
+    raise SystemExit(2) from None

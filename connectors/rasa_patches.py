@@ -46,13 +46,31 @@ _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inference")
 _ORIGINAL_VALIDATION = RemoteAction._validate_action_result
 
 
+_announced = False
+
+
+def _announce() -> None:
+    """Once per process, so an operator (and tests/live/test_rasa_patches.py) can see it works."""
+    global _announced
+    if not _announced:
+        _announced = True
+        logger.info("model inference runs in the %r thread pool, off the event loop", _POOL._thread_name_prefix)
+
+
 class OffloadingProcessor(MessageProcessor):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Logged when the model loads (Rasa's logging is set up by then), on every model load.
+        logger.info("Rasa %s patches active: inference off the event loop, action results validated by a "
+                    "compiled schema (%s)", rasa.__version__, "on" if applied() else "OFF")
+
     async def parse_message(self, message: UserMessage, tracker: DialogueStateTracker | None = None,
                             only_output_properties: bool = True) -> dict[str, Any]:
         if self.http_interpreter:
             return await super().parse_message(message, tracker, only_output_properties)
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
+        _announce()
         loop = asyncio.get_running_loop()
         parse_data = await loop.run_in_executor(
             _POOL, self._parse_message_with_graph, message, tracker, only_output_properties)

@@ -4,7 +4,7 @@ With a few thousand informal messages, DIET's result moved by up to two points o
 between trainings on slightly different data, and each single model had its own blind spots
 (DIET: low-confidence fallbacks; logistic regression: Help/Complaint confusions). Averaging
 the two probability distributions is the classic variance reduction, and measured better
-than either alone on our held-out split (see README "NLU quality").
+than either alone on our held-out split (see docs/nlu.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Sellers configure fields they would like collected before a person takes over (name, email,
 phone, document, order number...). Mercado Libre forbids asking buyers for personal data and
 penalises the store, and when a generative assistant serves, the data-request configuration is
-ignored on transfer. The decision table (README, tested row by row):
+ignored on transfer. The decision table (docs/design.md, tested row by row):
 
 | channel        | assistant    | personal field          | non-personal field             |
 |----------------|--------------|-------------------------|--------------------------------|

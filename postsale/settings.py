@@ -26,6 +26,7 @@ DEFAULT_DB_URL = "sqlite:///var/mercadolibre.db"
 DEFAULT_ENDPOINTS = "endpoints.yml"
 DEFAULT_REVIEW_QUEUE = REPO / "var" / "review_queue.jsonl"
 ASSISTANT_KINDS = ("rule_based", "generative")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -129,6 +130,7 @@ class Settings:
     inbox_agents: Mapping[str, str] = field(default_factory=dict)  # token -> agent name
     review_queue_path: Path = DEFAULT_REVIEW_QUEUE
     endpoints_path: Path = Path(DEFAULT_ENDPOINTS)
+    log_level: str = "INFO"  # LOG_LEVEL, Rasa's own variable: the product's loggers follow it too
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -156,6 +158,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         inbox_agents=parse_agents(_text(env, "INBOX_AGENTS")),
         review_queue_path=Path(_text(env, "REVIEW_QUEUE_PATH") or DEFAULT_REVIEW_QUEUE),
         endpoints_path=endpoints,
+        log_level=_log_level(env),
     )
 
 
@@ -230,6 +233,13 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
         business_hours=BusinessHours.from_mapping(hours, f"{where}.business_hours") if hours else None,
         take_within_minutes=take_within,
     )
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = (_text(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    return level
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from postsale.guard import KINDS, check_outgoing  # noqa: E402
+from postsale.guard import KINDS, check_outgoing
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "outgoing_guard.yml"
 RECALL_TARGET = 0.95

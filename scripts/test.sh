@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test of the product, from a fresh clone: set-up, lint, data validation, pytest
-# (unit, actions vs. simulator, the live stack over REST), end-to-end test stories, and the
-# per-language NLU evaluation with its thresholds enforced.
+# Every test of the product, from a fresh clone: set-up, lint, data validation, the unit tests
+# (no servers, no model), the live tests (the stack, the browser, PostgreSQL), the guard's
+# labelled set, end-to-end test stories, and the per-language NLU evaluation with its thresholds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
@@ -25,8 +25,11 @@ step "ruff"
 step "validate: rasa data validate (strict) and the trainers' data rules"
 .venv/bin/python scripts/validate_data.py
 
-step "pytest"
-.venv/bin/python -m pytest -q -p no:cacheprovider
+step "unit tests (tests/unit: no servers, no model)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/unit
+
+step "live tests (tests/live: the stack, the browser, PostgreSQL)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/live
 
 step "outgoing-text guard on its labelled set (recall >= 0.95, false blocks <= 2%)"
 .venv/bin/python scripts/evaluate_guard.py --enforce

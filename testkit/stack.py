@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, credentials: Path = ROOT / "credentials.yml") -> None:
         self.tmp = tmp
+        self.credentials = credentials
         self.sim_port, self.actions_port, self.rasa_port = free_port(), free_port(), free_port()
         self.sim = f"http://127.0.0.1:{self.sim_port}"
         self.rasa = f"http://127.0.0.1:{self.rasa_port}"
@@ -74,10 +75,22 @@ class Stack:
         self.start_rasa()
         self._wait(f"http://127.0.0.1:{self.actions_port}/health", "actions")
 
+    def __enter__(self) -> Stack:
+        """`with Stack(tmp) as stack:` starts it, and stops every process however the block ends."""
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def start_rasa(self) -> None:
         self._spawn("rasa", [sys.executable, "-m", "connectors", "run", "-m", str(MODEL), "-i", "127.0.0.1",
                              "-p", str(self.rasa_port), "--enable-api", "--endpoints", str(self.endpoints),
-                             "--credentials", str(ROOT / "credentials.yml")])
+                             "--credentials", str(self.credentials)])
         self._wait(f"{self.rasa}/webhooks/mercadolibre/", "rasa")
 
     def kill_rasa(self) -> None:

@@ -107,12 +107,8 @@ def tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa server + action server + simulator, shared by the end-to-end tests."""
-    running = Stack(tmp_path_factory.mktemp("stack"))
-    try:
-        running.start()
+    with Stack(tmp_path_factory.mktemp("stack")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -162,32 +162,31 @@ def _rules(root: Path, cat: Any, where: _Lines) -> Iterator[tuple[str, int, str]
     handed = tuple(cat.COMPLAINT_INTENTS) + ((cat.REQUEST_HUMAN,) if cat.REQUEST_HUMAN in cat.ALL_INTENTS else ())
     form_rules = [r for r in rules if r.actions[:1] == ("order_form",) and r.intents]
     handoff_rules = [r for r in rules if "action_handoff" in r.actions and set(r.intents) & set(handed)]
-    for intent in cat.HELP_INTENTS:
-        if not form_rules:
-            yield (CATALOGUE, where.of(intent), f"Help intent {intent} starts no order form: {RULES} has no "
-                   "rule '- or: [- intent: ...]' followed by '- action: order_form'")
-        for rule in form_rules:
-            if intent not in rule.intents:
-                yield (rule.path, rule.line, f"Help intent {intent} is missing from rule \"{rule.name}\" — add "
-                       f"\"- intent: {intent}\" to its or: list")
+    yield from _every_intent_in(form_rules, cat.HELP_INTENTS, cat, where, "starts no order form",
+                                "'- action: order_form'")
+    yield from _every_intent_in(handoff_rules, handed, cat, where, "is handed to a person by no rule",
+                                "'- action: action_handoff'")
     for rule in form_rules:
-        for intent in rule.intents:
-            if intent not in cat.HELP_INTENTS:
-                yield (rule.path, rule.line, f"rule \"{rule.name}\" starts the order form for {intent}, which is not "
-                       f"a Help topic in {CATALOGUE}")
-    for intent in handed:
-        if not handoff_rules:
-            yield (CATALOGUE, where.of(intent), f"{intent} is handed to a person by no rule of {RULES} "
-                   "(a rule with this intent followed by '- action: action_handoff')")
-        for rule in handoff_rules:
+        for intent in set(rule.intents) - set(cat.HELP_INTENTS):
+            yield (rule.path, rule.line, f"rule \"{rule.name}\" starts the order form for {intent}, which is not "
+                   f"a Help topic in {CATALOGUE}")
+    for rule in handoff_rules:
+        for intent in set(rule.intents) & set(cat.HELP_INTENTS):
+            yield (rule.path, rule.line, f"rule \"{rule.name}\" hands the Help intent {intent} to a person; "
+                   "Help is answered from the order data")
+
+
+def _every_intent_in(rules: list[_Rule], intents: tuple[str, ...], cat: Any, where: _Lines, none: str,
+                     action: str) -> Iterator[tuple[str, int, str]]:
+    """Each of `intents` is listed in each of `rules` (the rules that route that group)."""
+    for intent in intents:
+        if not rules:
+            yield (CATALOGUE, where.of(intent), f"{_group(cat, intent)} {intent} {none}: {RULES} has no rule "
+                   f"'- or: [- intent: ...]' followed by {action}")
+        for rule in rules:
             if intent not in rule.intents:
                 yield (rule.path, rule.line, f"{_group(cat, intent)} {intent} is missing from rule \"{rule.name}\" "
                        f"— add \"- intent: {intent}\" to its or: list")
-    for rule in handoff_rules:
-        for intent in rule.intents:
-            if intent in cat.HELP_INTENTS:
-                yield (rule.path, rule.line, f"rule \"{rule.name}\" hands the Help intent {intent} to a person; "
-                       "Help is answered from the order data")
 
 
 # --- data/nlu --------------------------------------------------------------------------------------

@@ -100,12 +100,8 @@ def report(case: str, line: str, **figures: Any) -> None:
 # --- the stack and what it stored ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("reliability"))
-    try:
-        running.start()
+    with Stack(tmp_path_factory.mktemp("reliability")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def query(stack: Stack, sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -236,12 +236,8 @@ def scale(tmp_path_factory: pytest.TempPathFactory):
     missing = _services_missing()
     if missing:
         pytest.skip(missing)
-    running = ScaleStack(tmp_path_factory.mktemp("scale"))
-    try:
-        running.start()
+    with ScaleStack(tmp_path_factory.mktemp("scale")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_two_replicas_answer_every_message_once_and_in_order(scale: ScaleStack) -> None:

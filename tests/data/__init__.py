@@ -1,0 +1,1 @@
+"""Test data: labelled guard messages, hostile webhooks, saved trackers."""

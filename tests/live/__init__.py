@@ -1,0 +1,1 @@
+"""Live tests: the stack over loopback, a headless browser, PostgreSQL, Redis and RabbitMQ."""
