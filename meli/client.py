@@ -226,7 +226,7 @@ class MeliClient:
 
         The messaging API has no idempotency key: with `retry_ambiguous=False` a POST that got no
         answer raises MeliUnavailable(ambiguous) instead of being sent again, so the caller can
-        look in the thread first (connectors/output.py does).
+        look in the thread first (connectors/mercadolibre/output.py does).
         """
         body = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
         return await self.request(

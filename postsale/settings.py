@@ -10,6 +10,7 @@ serves the intake, the tokens and the tickets, so the channel and the inbox cann
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Mapping
@@ -236,8 +237,9 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
 
 
 def _log_level(env: Mapping[str, str]) -> str:
+    """What Rasa accepts for LOG_LEVEL: a level name logging knows (WARN and FATAL included)."""
     level = (_text(env, "LOG_LEVEL") or "INFO").upper()
-    if level not in LOG_LEVELS:
+    if not isinstance(logging.getLevelName(level), int):
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     return level
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postsale import review_queue
+from postsale.settings import SettingsError
 from training import review
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "accept":
             return accept(args)
         return report(review_queue.reject(args.ids, path=args.queue))
-    except (review_queue.ReviewError, OSError) as problem:
+    except (review_queue.ReviewError, SettingsError, OSError) as problem:
         print(f"{args.command}: {problem}", file=sys.stderr)
         return 1
 

@@ -43,7 +43,7 @@ LANGUAGE_MARGIN = 8.0
 # tests/unit/test_guard_responses.py renders the domain with this same table.
 SAMPLES = {
     "amount": "R$ 1.299,90", "carrier": "Correios", "cost_text": "grátis", "extended_date": "05/12/2026",
-    "installments": "10x de R$ 129,99", "invoice_date": "28/11/2026", "items": "Tênis Corrida Pro 42",
+    "installments": "10", "invoice_date": "28/11/2026", "items": "Tênis Corrida Pro 42",
     "limit_date": "04/12/2026", "method": "Pix", "mode_text": "Mercado Envios Full", "opens_at": "30/11 às 09:00",
     "order_number": "2000010000000101", "order_ref": "pedido 2000010000000101", "pack_id": "2000010000000101",
     "payment_status_text": "aprovado", "promised_date": "02/12/2026", "refunded": "R$ 89,90",

@@ -43,11 +43,15 @@ class InboxInput(InputChannel):
         return "inbox"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+    def check_settings(cls, credentials: dict[str, Any] | None) -> None:
         """Agents come from INBOX_AGENTS (postsale.settings), not from credentials.yml values."""
         if credentials:
             raise SettingsError("credentials.yml: connectors.inbox.InboxInput takes no values; set INBOX_AGENTS "
                                 f"instead of {', '.join(sorted(credentials))}")
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        cls.check_settings(credentials)
         return cls(dict(settings.current().inbox_agents))
 
     def __init__(self, agents: dict[str, str]) -> None:
@@ -151,9 +155,12 @@ class InboxInput(InputChannel):
         delivery: dict[str, Any] = {"channel": ticket.get("channel")}
         if ticket.get("channel") == MARKETPLACE:
             channel = getattr(request.app.ctx, MARKETPLACE, None)
-            sent = await channel.send_agent_reply(conversation, text) if channel is not None else None
-            if sent is None:
+            if channel is None:
                 return response.json({"error": "channel_unavailable"}, 503)
+            sent = await channel.send_agent_reply(conversation, text)
+            if sent is None:
+                return response.json({"error": "not_this_sellers_conversation",
+                                      "detail": "the ticket's conversation is not a thread of this seller"}, 409)
             delivery.update(sent)
             if sent.get("blocked") or not sent.get("sent"):
                 return response.json({"error": "not_delivered", **delivery}, 502)

@@ -41,11 +41,16 @@ class MercadoLibreInput(InputChannel):
         return "mercadolibre"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+    def check_settings(cls, credentials: dict[str, Any] | None) -> None:
         """Configured by MELI_* variables (postsale.settings), not by credentials.yml values."""
         if credentials:
             raise SettingsError("credentials.yml: connectors.mercadolibre.MercadoLibreInput takes no values; "
                                 f"set MELI_* variables instead of {', '.join(sorted(credentials))}")
+        settings.current().marketplace.require_channel()
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        cls.check_settings(credentials)
         if not rasa_patches.applied():
             raise RuntimeError("start the Rasa server with `python -m connectors run ...` (as scripts/run.sh "
                                "does): it applies the Rasa patches this channel is measured with")

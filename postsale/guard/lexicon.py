@@ -24,7 +24,8 @@ def words(*alternatives: str) -> str:
     position, and these lists run to hundreds of words (a tree cut the guard's time by half).
     """
     plain = sorted({a for a in alternatives if _PLAIN.fullmatch(a)})
-    fragments = sorted({a for a in alternatives if not _PLAIN.fullmatch(a)}, key=len, reverse=True)
+    # Alphabetical, then longest first: the same pattern in every process, whatever the hash seed.
+    fragments = sorted(sorted({a for a in alternatives if not _PLAIN.fullmatch(a)}), key=len, reverse=True)
     parts = ([_tree(plain)] if plain else []) + fragments
     return "(?:" + "|".join(parts) + ")"
 

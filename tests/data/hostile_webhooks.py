@@ -1,6 +1,6 @@
 """Malformed and hostile Mercado Libre webhook deliveries, with the answer each must get.
 
-Used by tests/test_reliability.py against the live Rasa server. Every case is posted to
+Used by tests/live/test_reliability.py against the live Rasa server. Every case is posted to
 `/webhooks/mercadolibre/webhook?<query>` with its own body and content type. Expected answers:
 
 * 4xx with `{"error": <reason>, "detail": ...}` for everything that is not a notification of

@@ -26,7 +26,7 @@ def test_ids_we_debug_with_stay_readable() -> None:
     assert mask(line) == line
 
 
-@pytest.mark.parametrize("name", ["connectors.processing", "actions.handoff", "meli.client", "rasa.core"])
+@pytest.mark.parametrize("name", ["connectors.mercadolibre.processing", "actions.handoff", "meli.client", "rasa.core"])
 def test_every_logger_is_masked_args_and_exceptions_included(name: str) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

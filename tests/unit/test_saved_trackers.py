@@ -45,3 +45,13 @@ async def test_a_blocked_marketplace_thread_shows_the_buyers_words_not_the_trigg
     assert (last["from"], last["text"]) == ("buyer", "alo?? alguem ai")
     assert not any(line["text"].startswith("/") for line in ticket["transcript"])
     assert responses(dispatcher) == ["utter_handoff_human"]
+
+
+def test_an_agents_reply_is_an_agent_line_in_the_next_ticket() -> None:
+    """After a person answered and the bot resumed, a second handoff's transcript says who wrote what."""
+    from postsale import transcript
+
+    events = [{"event": "user", "text": "chegou quebrado", "timestamp": 1.0},
+              {"event": "bot", "text": "Sinto muito, vamos resolver.", "timestamp": 2.0, "metadata": {"agent": "ana"}},
+              {"event": "bot", "text": "Posso ajudar com mais alguma coisa?", "timestamp": 3.0}]
+    assert [line["from"] for line in transcript.for_ticket(events)] == ["buyer", "agent", "bot"]

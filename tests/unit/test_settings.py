@@ -47,6 +47,11 @@ def test_environment_overrides_the_endpoints_file(tmp_path: Path) -> None:
     assert current.handoff.webhook_url == "http://127.0.0.1:9/h"
 
 
+def test_log_level_takes_what_rasa_takes(tmp_path: Path) -> None:
+    assert load(tmp_path, LOG_LEVEL="warn").log_level == "WARN"
+    assert load(tmp_path, LOG_LEVEL="debug").log_level == "DEBUG"
+
+
 def test_one_database_for_intake_tokens_and_tickets(tmp_path: Path) -> None:
     assert load(tmp_path, MELI_DB_URL="postgresql://db/meli").database_url == "postgresql://db/meli"
 
@@ -62,6 +67,7 @@ def test_one_database_for_intake_tokens_and_tickets(tmp_path: Path) -> None:
     ({"HANDOFF_ASSISTANT_KIND": "llm"}, "HANDOFF_ASSISTANT_KIND: 'llm' is not one of rule_based, generative"),
     ({"INBOX_AGENTS": "ana:token-ana,bruno"}, "INBOX_AGENTS: 'bruno' is not name:token"),
     ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'"),
+    ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of"),
 ])
 def test_a_bad_variable_is_named(tmp_path: Path, env: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError) as problem:
@@ -100,3 +106,29 @@ def test_both_servers_refuse_to_start_with_a_bad_variable(command: list[str]) ->
     assert proc.returncode == 2
     last = proc.stderr.strip().splitlines()[-1]
     assert last == "configuration error: MELI_TIMEOUT must be a number of seconds, got 'soon'"
+
+
+def test_the_rasa_server_names_a_missing_channel_variable_before_rasa_starts() -> None:
+    proc = subprocess.run([sys.executable, "-m", "connectors", "run", "--credentials", "credentials.yml"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("configuration error: MELI_APP_ID is required")
+
+
+def test_a_credentials_file_with_values_is_refused_with_the_variables_to_use(tmp_path: Path) -> None:
+    from connectors.__main__ import check_channels, credentials_of
+
+    old = tmp_path / "credentials.yml"
+    old.write_text("rest:\nconnectors.inbox.InboxInput:\n  agents: ana:token\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="InboxInput takes no values; set INBOX_AGENTS instead of agents"):
+        check_channels(credentials_of(["run", "--credentials", str(old)]))
+
+
+def test_verbosity_flags_set_the_products_log_level_like_rasas() -> None:
+    from connectors.__main__ import log_level
+
+    assert log_level(["run", "--debug"], "INFO") == "DEBUG"
+    assert log_level(["run", "-vv"], "INFO") == "DEBUG"
+    assert log_level(["run", "--quiet"], "INFO") == "WARNING"
+    assert log_level(["run"], "WARN") == "WARN"

@@ -55,6 +55,21 @@ async def test_slot_mappings_from_channel_metadata(domain) -> None:
     assert slots["order_id"] == "2000010000001101"
 
 
+@pytest.mark.parametrize("intent, slots, topic", [
+    ("delivery_time", {}, "delivery_time"),  # a Help question sets it
+    ("invoice_request", {"help_topic": "delivery_time"}, "invoice_request"),  # the next one replaces it
+    ("inform", {"help_topic": "delivery_time", "requested_slot": "order_number"}, "delivery_time"),  # form: kept
+    ("complaint_damaged", {"help_topic": "payment_question"}, "payment_question"),  # not Help: kept
+    ("nlu_fallback", {"help_topic": "order_status"}, "order_status"),
+    ("greet", {}, None),
+])
+async def test_help_topic_comes_from_the_catalogue(domain, intent, slots, topic) -> None:
+    tracker = make_tracker("texto", intent, slots=slots)
+    events = await ValidateSlotMappings().run(CollectingDispatcher(), tracker, domain)
+    changed = {e["name"]: e["value"] for e in events}
+    assert changed.get("help_topic", slots.get("help_topic")) == topic
+
+
 async def test_language_from_text_on_rest(domain) -> None:
     events = await ValidateSlotMappings().run(
         CollectingDispatcher(), make_tracker("donde esta mi pedido", "order_status"), domain
