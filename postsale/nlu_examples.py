@@ -86,8 +86,7 @@ def read_blocks(data_dir: Path, languages: Iterable[str] = LANGUAGES, root: Path
                 relative = path.relative_to(root).as_posix()
             except ValueError:
                 relative = path.as_posix()
-            document = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-            items = node_mapping(document).get("nlu", (None, None))[1] if document else None
+            items = node_mapping(compose(path)).get("nlu", (None, None))[1]
             if not isinstance(items, SequenceNode):
                 continue
             for item in items.value:
@@ -106,6 +105,11 @@ def read_blocks(data_dir: Path, languages: Iterable[str] = LANGUAGES, root: Path
 
 def read_examples(data_dir: Path, lang: str) -> list[Example]:
     return [e for block in read_blocks(data_dir, (lang,)) for e in block.examples]
+
+
+def compose(path: Path) -> Node | None:
+    """A YAML file as nodes, which keep the line each value starts on (for `file:line` messages)."""
+    return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
 
 
 def node_mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:

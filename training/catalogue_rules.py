@@ -28,9 +28,9 @@ from types import ModuleType
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode, SequenceNode
 
-from postsale.nlu_examples import Block, node_mapping
+from postsale.nlu_examples import Block, compose, node_mapping
 
 CATALOGUE = "postsale/catalogue.py"
 RULES = "data/rules.yml"
@@ -106,7 +106,7 @@ def _domain(root: Path, cat: Any, declared: dict[str, int], where: _Lines) -> It
         if intent not in cat.ALL_INTENTS:
             yield ("domain.yml", line, f"intent {intent} is not in {CATALOGUE} — add it to HELP_TOPICS, "
                    "COMPLAINT_INTENTS, CONVERSATION_INTENTS or CHANNEL_INTENTS, or remove it here")
-    document = _compose(root / "domain.yml")
+    document = compose(root / "domain.yml")
     slots = node_mapping(node_mapping(document).get("slots", (None, None))[1])
     if "help_topic" in slots:
         key, slot = slots["help_topic"]
@@ -133,7 +133,7 @@ def read_rules(root: Path) -> list[_Rule]:
     rules = []
     data = root / "data"
     for path in sorted(p for p in data.rglob("*.yml") if "nlu" not in p.relative_to(data).parts):
-        document = _compose(path)
+        document = compose(path)
         items = node_mapping(document).get("rules", (None, None))[1]
         for item in items.value if isinstance(items, SequenceNode) else []:
             fields = node_mapping(item)
@@ -237,7 +237,7 @@ def read_test_stories(root: Path) -> list[tuple[str, int, set[str]]]:
     path = root / TEST_STORIES
     if not path.exists():
         return []
-    items = node_mapping(_compose(path)).get("stories", (None, None))[1]
+    items = node_mapping(compose(path)).get("stories", (None, None))[1]
     stories = []
     for item in items.value if isinstance(items, SequenceNode) else []:
         fields = node_mapping(item)
@@ -261,8 +261,3 @@ def _test_stories(root: Path, cat: Any, where: _Lines) -> Iterator[tuple[str, in
             path, line = (TEST_STORIES, like[1]) if like else (CATALOGUE, where.of(intent))
             yield (path, line, f"{_group(cat, intent)} {intent} has no {lang} test story in {TEST_STORIES} — add "
                    f"one named \"{lang} {intent} ...\"" + (f", like \"{like[0]}\"" if like else ""))
-
-
-def _compose(path: Path) -> Node | None:
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    return node if isinstance(node, MappingNode) else None

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode, SequenceNode
 
-from postsale.nlu_examples import Block, Example, node_mapping, normalise, plain_text, read_blocks
+from postsale.nlu_examples import Block, Example, compose, node_mapping, normalise, plain_text, read_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_HELP_AND_COMPLAINT = 30  # the intents that answer with order data or hand a complaint over
@@ -94,10 +94,6 @@ class Domain:
 
 # --- reading, with line numbers ----------------------------------------------------------------
 Catalogue = Any  # postsale/catalogue.py of the project being checked, loaded by path
-def _compose(path: Path) -> Node | None:
-    return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-
-
 def read_nlu(root: Path) -> list[Block]:
     """Every intent block of data/nlu/pt and data/nlu/es, in file order, pt first."""
     return read_blocks(root / "data" / "nlu", root=root)
@@ -112,7 +108,7 @@ def _condition_language(condition: Any) -> str | None:
 
 def read_domain(root: Path) -> Domain:
     """Intents and responses of domain.yml, with the line each one starts on."""
-    document = _compose(root / "domain.yml")
+    document = compose(root / "domain.yml")
     fields = node_mapping(document)
     intents: dict[str, int] = {}
     intent_nodes = fields.get("intents", (None, None))[1]
