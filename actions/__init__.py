@@ -1,4 +1,4 @@
-"""Custom actions of the post-sale bot (run with `rasa run actions --actions actions`).
+"""Custom actions of the post-sale bot (run with `python -m actions`: actions/__main__.py).
 
 Importing the package checks the settings (a bad variable stops the action server at start with
 one line naming it) and masks personal data in every log record of the action server.

@@ -1,6 +1,7 @@
 """The product's Rasa server: `python -m connectors run ...` is `rasa run ...` plus our start-up.
 
-Before Rasa parses its arguments: the settings are read and checked, and so are the product's
+Before Rasa parses its arguments: the settings are read and checked (in production also against
+the demo values and Rasa's HTTP API flags: postsale/run_mode.py), and so are the product's
 channels named in the credentials file (a bad variable or a stale credentials.yml stops the
 start with one line naming it, instead of a traceback from inside Rasa's channel loading);
 personal data is masked in every log record; the Rasa patches are applied, whatever channels
@@ -20,9 +21,10 @@ from typing import Any
 
 import yaml
 
-from postsale import masking, settings
+from postsale import masking, run_mode, settings
 
 PRODUCT_LOGGERS = ("connectors", "postsale", "meli")
+API_AUTH_FLAGS = ("--auth-token", "--jwt-secret")  # either protects Rasa's HTTP API
 DEFAULT_CREDENTIALS = "credentials.yml"  # Rasa's default for `rasa run`
 
 
@@ -31,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     masking.install()
     try:
         current = settings.current()
+        run_mode.check(current)
+        if current.production:
+            check_rasa_api(args)
         if args[:1] == ["run"]:
             check_channels(credentials_of(args))
     except settings.SettingsError as problem:
@@ -57,13 +62,32 @@ def log_level(args: list[str], default: str) -> str:
     return "WARNING" if "--quiet" in args else default
 
 
-def credentials_of(args: list[str]) -> dict[str, Any]:
-    path = DEFAULT_CREDENTIALS
+def check_rasa_api(args: list[str]) -> None:
+    """Rasa's HTTP API reads every tracker, injects events and replaces the model: in production
+    it is off, or on behind a token that is not a demo value."""
+    if "--enable-api" not in args:
+        return
+    given = {flag: _flag_value(args, flag) for flag in API_AUTH_FLAGS}
+    if not any(given.values()):
+        raise settings.SettingsError("POSTSALE_MODE=production: Rasa's HTTP API (--enable-api) needs --auth-token "
+                                     "or --jwt-secret (or leave --enable-api out)")
+    for flag, value in given.items():
+        why = run_mode.weakness(value) if value else None
+        if why:
+            raise settings.SettingsError(f"POSTSALE_MODE=production: {flag} {why}")
+
+
+def _flag_value(args: list[str], flag: str) -> str | None:
     for index, arg in enumerate(args):
-        if arg == "--credentials" and index + 1 < len(args):
-            path = args[index + 1]
-        elif arg.startswith("--credentials="):
-            path = arg.split("=", 1)[1]
+        if arg == flag and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def credentials_of(args: list[str]) -> dict[str, Any]:
+    path = _flag_value(args, "--credentials") or DEFAULT_CREDENTIALS
     if not Path(path).exists():
         return {}
     try:

@@ -21,6 +21,12 @@ the new source again, not finding out in production.
    lock store, which `handle_message` holds around the whole turn. The agent builds its processor
    from the name `rasa.core.agent.MessageProcessor` on every model load, so that name is replaced.
 
+3. Buyer text is text. Rasa reads a message starting with `/` as an intent with entities
+   (`/restart`, `/system_handoff{...}`), whoever typed it. `parse_message` gives the model the
+   text without its leading slashes unless the message is a `connectors.trigger.ChannelTrigger`,
+   which only our channel code creates; the tracker still records the text as typed, so agents
+   see it. This is a security property, so it does not depend on a channel remembering it.
+
 Every channel is served by the patched server, the REST channel too: the patches belong to the
 process, not to a channel (tests/live/test_rasa_patches.py).
 """
@@ -38,6 +44,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.processor import ActionLimitReached, MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from connectors.trigger import as_read
 
 logger = logging.getLogger(__name__)
 RASA_VERSION = "3.6.21"  # the release whose source these patches copy and were measured on
@@ -62,18 +70,23 @@ class OffloadingProcessor(MessageProcessor):
         super().__init__(*args, **kwargs)
         # Logged when the model loads (Rasa's logging is set up by then), on every model load.
         logger.info("Rasa %s patches active: inference off the event loop, action results validated by a "
-                    "compiled schema (%s)", rasa.__version__, "on" if applied() else "OFF")
+                    "compiled schema, buyer text never read as a command (%s)", rasa.__version__,
+                    "on" if applied() else "OFF")
 
     async def parse_message(self, message: UserMessage, tracker: DialogueStateTracker | None = None,
                             only_output_properties: bool = True) -> dict[str, Any]:
+        read = as_read(message)
         if self.http_interpreter:
-            return await super().parse_message(message, tracker, only_output_properties)
+            parse_data = await super().parse_message(read, tracker, only_output_properties)
+            parse_data["text"] = message.text
+            return parse_data
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
         _announce()
         loop = asyncio.get_running_loop()
         parse_data = await loop.run_in_executor(
-            _POOL, self._parse_message_with_graph, message, tracker, only_output_properties)
+            _POOL, self._parse_message_with_graph, read, tracker, only_output_properties)
+        parse_data["text"] = message.text
         self._update_full_retrieval_intent(parse_data)
         self._check_for_unseen_features(parse_data)
         return parse_data

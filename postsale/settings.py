@@ -28,6 +28,9 @@ DEFAULT_ENDPOINTS = "endpoints.yml"
 DEFAULT_REVIEW_QUEUE = REPO / "var" / "review_queue.jsonl"
 ASSISTANT_KINDS = ("rule_based", "generative")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MODES = ("local", "production")  # POSTSALE_MODE: see postsale/run_mode.py for what production refuses
+DEFAULT_RETENTION_DAYS = 90.0
+DEFAULT_WEBHOOK_RATE = 600  # notifications per seller per minute; Mercado Libre retries a 429
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -55,6 +58,8 @@ class Marketplace:
     worker_id: str = field(default_factory=socket.gethostname)
     # The cross-replica conversation guard; None = on where replicas can share the database.
     conversation_guard: bool | None = None
+    # Notifications accepted per seller per minute (MELI_WEBHOOK_RATE); the excess gets 429.
+    webhook_rate_per_minute: int = DEFAULT_WEBHOOK_RATE
 
     def require_channel(self) -> None:
         """The marketplace channel cannot run without its app, seller and a token."""
@@ -132,6 +137,15 @@ class Settings:
     review_queue_path: Path = DEFAULT_REVIEW_QUEUE
     endpoints_path: Path = Path(DEFAULT_ENDPOINTS)
     log_level: str = "INFO"  # LOG_LEVEL, Rasa's own variable: the product's loggers follow it too
+    mode: str = "local"  # POSTSALE_MODE: local | production (postsale/run_mode.py)
+    rest_token: str | None = None  # REST_AUTH_TOKEN: the REST channel's bearer token
+    token_key: str | None = None  # MELI_TOKEN_KEY: Fernet key encrypting OAuth tokens at rest
+    retention_days: float = DEFAULT_RETENTION_DAYS  # RETENTION_DAYS: resolved tickets, intake, review items
+    actions_host: str = "127.0.0.1"  # ACTIONS_HOST: the interface the action server listens on
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -153,6 +167,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             webhook_secret=_text(env, "MELI_WEBHOOK_SECRET"),
             worker_id=_text(env, "MELI_WORKER_ID") or socket.gethostname(),
             conversation_guard=_flag(env, "MELI_CONVERSATION_GUARD", auto=True),
+            webhook_rate_per_minute=int(_number(env, "MELI_WEBHOOK_RATE", DEFAULT_WEBHOOK_RATE,
+                                                "a whole number of notifications per minute", whole=True)),
         ),
         handoff=_handoff(env, endpoints),
         database_url=_text(env, "MELI_DB_URL") or DEFAULT_DB_URL,
@@ -160,6 +176,11 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         review_queue_path=Path(_text(env, "REVIEW_QUEUE_PATH") or DEFAULT_REVIEW_QUEUE),
         endpoints_path=endpoints,
         log_level=_log_level(env),
+        mode=_choice(env, "POSTSALE_MODE", MODES),
+        rest_token=_text(env, "REST_AUTH_TOKEN"),
+        token_key=_text(env, "MELI_TOKEN_KEY"),
+        retention_days=_number(env, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "a number of days"),
+        actions_host=_text(env, "ACTIONS_HOST") or "127.0.0.1",
     )
 
 
@@ -242,6 +263,13 @@ def _log_level(env: Mapping[str, str]) -> str:
     if not isinstance(logging.getLevelName(level), int):
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     return level
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = (_text(env, name) or choices[0]).lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:

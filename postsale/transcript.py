@@ -2,7 +2,8 @@
 
 The handoff ticket carries it and the inbox shows it live. The marketplace channel sends its
 own triggers as `/system_...` messages with the buyer's real words in `metadata.buyer_text`,
-so a line shows what the buyer typed, never the trigger.
+so a line shows what the buyer typed, never the trigger. A buyer who types a slash command
+is shown exactly as typed: only an event the model read as a channel intent is a trigger.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from postsale.catalogue import CHANNEL_INTENTS
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,9 @@ def lines(events: Iterable[Mapping[str, Any]]) -> list[Line]:
         metadata = event.get("metadata") or {}
         if kind == "user":
             text = event.get("text") or ""
-            if text.startswith("/"):
-                text = buyer_text(event) or ""
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if is_channel_trigger(event):
+                text = buyer_text(event) or ""
             line = Line("buyer", text, _timestamp(event), intent=intent)
         elif kind == "bot":
             agent = metadata.get("agent")
@@ -42,6 +45,12 @@ def lines(events: Iterable[Mapping[str, Any]]) -> list[Line]:
         if line.text:
             found.append(line)
     return found
+
+
+def is_channel_trigger(event: Mapping[str, Any]) -> bool:
+    """Sent by the channel (`/system_...`, read as that intent), not typed by the buyer."""
+    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent in CHANNEL_INTENTS and str(event.get("text") or "").startswith(f"/{intent}")
 
 
 def buyer_text(event: Mapping[str, Any]) -> str | None:

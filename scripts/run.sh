@@ -28,7 +28,7 @@ if [ "$MELI_API_URL" = "http://127.0.0.1:$SIM_PORT" ]; then
   PIDS+=($!)
   wait_for "http://127.0.0.1:$SIM_PORT/_sim/health" "simulator"
 fi
-.venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" >var/actions.log 2>&1 &
+.venv/bin/python -m actions -p "$ACTIONS_PORT" >var/actions.log 2>&1 &  # on 127.0.0.1 (ACTIONS_HOST)
 PIDS+=($!)
 wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "action server"
 

@@ -65,13 +65,11 @@ class Stack:
             f"handoff:\n  jsonl_path: {self.tickets_file}\n  inbox: true\n"
             "  data_requests: [name, email, phone, document, order_number]\n"
         )
-        bin_dir = Path(sys.executable).parent
         self._spawn("simulator", [sys.executable, "-m", "simulator", "--port", str(self.sim_port),
                                   "--callback-url", self.webhook])
         self._wait(f"{self.sim}/_sim/health", "simulator")
         httpx.post(f"{self.sim}/_sim/config", json={"retry_delays": [0.5]}).raise_for_status()
-        self._spawn("actions", [str(bin_dir / "rasa"), "run", "actions", "--actions", "actions",
-                                "-p", str(self.actions_port)])
+        self._spawn("actions", [sys.executable, "-m", "actions", "-p", str(self.actions_port)])
         self.start_rasa()
         self._wait(f"http://127.0.0.1:{self.actions_port}/health", "actions")
 

@@ -3,7 +3,8 @@
 A buyer message becomes a Rasa UserMessage whose metadata carries the pack, orders, buyer,
 seller, site and language, so the actions never ask for an order number. Conversations that
 cannot receive replies, moderated replies and open claims are handed to a person through the
-same `action_handoff` the dialogue uses, triggered with the `system_handoff` intent.
+same `action_handoff` the dialogue uses, triggered with the `system_handoff` intent (a
+`ChannelTrigger`, which no buyer text can imitate: connectors/trigger.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from connectors.mercadolibre.intake import Intake, IntakeRow
 from connectors.mercadolibre.message import IncomingMessage, parse_message
 from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.resolution import says_solved
+from connectors.trigger import ChannelTrigger
 from meli import MeliClient, MeliNotFound
 from postsale import catalogue, tickets
 from postsale.catalogue import (
@@ -120,19 +122,21 @@ class Processor:
             await self._handoff(job, BLOCKED_CONVERSATION, metadata, buyer_text=msg.text,
                                 detail=reason, suppress=True)
             return f"blocked:{reason}"
-        text = msg.text
-        if msg.attachment_only:
-            text = "/" + catalogue.SYSTEM_ATTACHMENT
-            metadata["buyer_text"] = "[attachment] " + ", ".join(
-                str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
         output = self._output(job, to_user=msg.from_user_id)
         conversation = conversation_id(self.seller_id, job.key)
-        await self.on_new_message(UserMessage(text, output, conversation,
-                                              input_channel=CHANNEL, message_id=msg.id, metadata=metadata))
+        if msg.attachment_only:
+            metadata["buyer_text"] = "[attachment] " + ", ".join(
+                str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
+            message: UserMessage = ChannelTrigger(catalogue.SYSTEM_ATTACHMENT, output, conversation,
+                                                  input_channel=CHANNEL, message_id=msg.id, metadata=metadata)
+        else:  # the buyer's words, read as words whatever they look like (connectors/trigger.py)
+            message = UserMessage(msg.text, output, conversation, input_channel=CHANNEL, message_id=msg.id,
+                                  metadata=metadata)
+        await self.on_new_message(message)
         if says_solved(msg.text) and await self._close_by_buyer(conversation):
             closing = self._output(job, to_user=msg.from_user_id)
-            await self.on_new_message(UserMessage("/" + catalogue.SYSTEM_RESOLVED, closing, conversation,
-                                                  input_channel=CHANNEL, metadata=metadata))
+            await self.on_new_message(ChannelTrigger(catalogue.SYSTEM_RESOLVED, closing, conversation,
+                                                     input_channel=CHANNEL, metadata=metadata))
             return "resolved_by_buyer"
         delivery = output.delivery
         if delivery.guarded:
@@ -238,8 +242,8 @@ class Processor:
         meta = {**metadata, "handoff_reason": reason, "handoff_detail": detail}
         if buyer_text is not None:
             meta["buyer_text"] = buyer_text
-        text = "/" + catalogue.SYSTEM_HANDOFF + json.dumps({"handoff_reason": reason})
         logger.info("conversation %s handed off: %s (%s)", job.key, reason, detail)
-        await self.on_new_message(UserMessage(text, self._output(job, to_user, suppress),
-                                              conversation_id(self.seller_id, job.key), input_channel=CHANNEL,
-                                              metadata=meta))
+        await self.on_new_message(ChannelTrigger(catalogue.SYSTEM_HANDOFF, self._output(job, to_user, suppress),
+                                                 conversation_id(self.seller_id, job.key),
+                                                 entities={"handoff_reason": reason}, input_channel=CHANNEL,
+                                                 metadata=meta))

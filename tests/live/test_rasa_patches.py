@@ -40,7 +40,8 @@ def test_patches_are_active_without_the_marketplace_channel(rest_only: Stack) ->
     replies = rest_only.say("patch-1", "qual foi a forma de pagamento?", order_id=order, site_id="MLB")
     assert any("R$" in reply for reply in replies), replies  # answered from the order API by the action server
     log = log_of(rest_only)
-    assert "patches active: inference off the event loop, action results validated by a compiled schema (on)" in log
+    assert ("patches active: inference off the event loop, action results validated by a compiled schema, "
+            "buyer text never read as a command (on)") in log
     assert "model inference runs in the 'inference' thread pool, off the event loop" in log
 
 

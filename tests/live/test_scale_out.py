@@ -127,10 +127,8 @@ class ScaleStack(Stack):
         logging_config.write_text(
             "version: 1\ndisable_existing_loggers: false\nhandlers:\n  out:\n    class: logging.StreamHandler\n"
             "loggers:\n  connectors.mercadolibre.worker:\n    level: INFO\n    handlers: [out]\n    propagate: false\n")
-        bin_dir = Path(sys.executable).parent
         self._spawn("simulator", [sys.executable, "-m", "simulator", "--port", str(self.sim_port)])
-        self._spawn("actions", [str(bin_dir / "rasa"), "run", "actions", "--actions", "actions",
-                                "-p", str(self.actions_port)])
+        self._spawn("actions", [sys.executable, "-m", "actions", "-p", str(self.actions_port)])
         for name, port in self.ports.items():
             log = open(self.tmp / f"{name}.log", "a")
             self.procs[name] = subprocess.Popen(
