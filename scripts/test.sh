@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the product, from a fresh clone: set-up, lint, data validation, the unit tests
-# (no servers, no model), the live tests (the stack, the browser, PostgreSQL), the guard's
+# (no servers, no model), the live tests (the stack, the browser, PostgreSQL), the hostile-input
+# suite (SECURITY.md's refusals, tried as an attacker would), the guard's
 # labelled set, end-to-end test stories, and the per-language NLU evaluation with its thresholds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,9 @@ step "unit tests (tests/unit: no servers, no model)"
 
 step "live tests (tests/live: the stack, the browser, PostgreSQL)"
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/live
+
+step "hostile-input suite (tests/hostile: every refusal of SECURITY.md tried as an attacker would)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/hostile
 
 step "outgoing-text guard on its labelled set (recall >= 0.95, false blocks <= 2%)"
 .venv/bin/python scripts/evaluate_guard.py --enforce
