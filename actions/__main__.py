@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
 
 from postsale import run_mode, settings
+from postsale.files import PRIVATE_UMASK
 
 DEFAULT_PORT = 5055
 
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m actions", description=__doc__.splitlines()[0])
     parser.add_argument("-p", "--port", type=int, default=DEFAULT_PORT)
     args = parser.parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # whatever it creates (the JSON-lines tickets, SQLite) is 0600
     try:
         current = settings.current()
         run_mode.check(current)

@@ -1,15 +1,15 @@
 """Delivering a handoff ticket to the destinations the operator configured.
 
-The built-in inbox (SQL, postsale.tickets), a JSON-lines file and an HTTP webhook signed with
-HMAC-SHA256; each is tried even when another fails, and a ticket no destination took is logged
-as an error rather than lost silently.
+The built-in inbox (SQL, postsale.tickets), a JSON-lines file (created 0600) and an HTTP webhook
+signed with HMAC-SHA256 over `timestamp.body` (postsale/signature.py: a receiver rejects replays
+older than five minutes); each is tried even when another fails, and a ticket no destination
+took is logged as an error rather than lost silently. The ticket's transcript is already masked
+(postsale/handoff.py): no copy carries an e-mail, phone or document the buyer typed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 from pathlib import Path
@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from postsale import tickets
+from postsale import signature, tickets
+from postsale.files import append_private
 from postsale.settings import Handoff
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,7 @@ async def deliver(ticket: dict[str, Any], destinations: Handoff) -> list[str]:
         path = Path(destinations.jsonl_path)
         try:
             async with _file_lock:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("a", encoding="utf-8") as handle:
+                with append_private(path) as handle:
                     handle.write(json.dumps(ticket, ensure_ascii=False) + "\n")
             delivered.append("jsonl")
         except OSError as exc:
@@ -47,8 +47,7 @@ async def deliver(ticket: dict[str, Any], destinations: Handoff) -> list[str]:
         body = json.dumps(ticket, ensure_ascii=False).encode()
         headers = {"content-type": "application/json"}
         if destinations.webhook_secret:
-            digest = hmac.new(destinations.webhook_secret.encode(), body, hashlib.sha256)
-            headers["x-signature-sha256"] = digest.hexdigest()
+            headers.update(signature.headers(destinations.webhook_secret, body))
         try:
             async with httpx.AsyncClient(timeout=5) as http:
                 response = await http.post(destinations.webhook_url, content=body, headers=headers)

@@ -15,6 +15,7 @@ reaches the server's log.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 
 from postsale import masking, run_mode, settings
+from postsale.files import PRIVATE_UMASK
 
 PRODUCT_LOGGERS = ("connectors", "postsale", "meli")
 API_AUTH_FLAGS = ("--auth-token", "--jwt-secret")  # either protects Rasa's HTTP API
@@ -30,6 +32,7 @@ DEFAULT_CREDENTIALS = "credentials.yml"  # Rasa's default for `rasa run`
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    os.umask(PRIVATE_UMASK)  # the databases, tickets and logs it creates hold buyers' words: 0600
     masking.install()
     try:
         current = settings.current()

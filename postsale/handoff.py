@@ -4,6 +4,10 @@ The agent sees what the seed journey promises: the message origin, the interacti
 (Help/Complaint), the reason, the order data and purchased products, the claim, and the
 transcript. Building the ticket is pure: the action server fills the order from the API and
 delivers it; the marketplace channel and the inbox read the same shape.
+
+Every destination keeps a copy of the ticket (a file, a CRM, the SQL table), so its transcript
+and error detail are masked here, once: an e-mail, phone or document number the buyer typed is
+in no copy. Agents read the conversation itself live from the tracker store (the inbox).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from postsale import catalogue, transcript
 from postsale.catalogue import COMPLAINT, HELP
 from postsale.data_requests import decide
+from postsale.masking import mask
 from postsale.order import OrderContext
 from postsale.settings import Handoff
 
@@ -63,8 +68,9 @@ def new_ticket(*, conversation_id: str, channel: str, request: HandoffRequest, i
         "order": None,
         "products": [],
         "claim": request.claim,
-        "error": request.error,
-        "transcript": transcript.for_ticket(events),
+        "error": {k: mask(v) if isinstance(v, str) else v for k, v in request.error.items()} if request.error
+        else None,
+        "transcript": [{**line, "text": mask(line["text"])} for line in transcript.for_ticket(events)],
         "data_requests": decision.as_dict(),
     }
 

@@ -7,8 +7,8 @@ factory, which covers every logger and handler (Rasa's, Sanic's, ours) whatever 
 configuration runs later. `PersonalDataFilter` does the same for a single handler, for
 processes that prefer to opt in per handler.
 
-Ids we need to debug (16-digit order and pack ids, user ids up to 9 digits) stay readable;
-10 to 15-digit runs (phones, CPF, CNPJ, DNI without dots) do not.
+Ids we need to debug (16-digit order and pack ids, user ids of 9 digits) stay readable; 7-8
+digit runs (a bare DNI or CI) and 10 to 15-digit runs (phones, CPF, CNPJ, CUIT) do not.
 """
 
 from __future__ import annotations
@@ -19,9 +19,19 @@ import traceback
 from typing import Any
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-DOCUMENT = re.compile(
-    r"(?<![\d.])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}|\d{1,2}\.\d{3}\.\d{3}(?:-[\dkK])?)(?![\d])"
+# Documents in the spellings buyers use (each has a test in tests/unit/test_log_masking.py):
+_DOCUMENTS = (
+    r"\d{3}[.\s-]?\d{3}[.\s-]?\d{3}[\s-]?\d{2}",  # CPF: 123.456.789-09, 123456789-09, 123 456 789 09
+    r"\d{2}\.?\d{3}\.?\d{3}[/\s]?\d{4}[-\s]?\d{2}",  # CNPJ: 12.345.678/0001-95, 12345678000195
+    r"(?:20|23|24|27|30|33|34)[-\s]?\d{8}[-\s]?\d",  # CUIT/CUIL: 20-12345678-9, 20123456789
+    r"\d{1,2}\.\d{3}\.\d{3}(?:-[\dkK])?",  # DNI/RUT/CI with dots: 30.123.456, 12.345.678-5, 1.234.567-8
+    r"\d{6,8}-[\dkK]",  # RUT, CI without dots: 12345678-5, 1234567-8
+    r"\d{7,8}",  # a bare DNI or CI: 30123456 (user ids have 9+ digits, order ids 16)
 )
+DOCUMENT = re.compile(r"(?<![\w.\-/])(?:" + "|".join(_DOCUMENTS) + r")(?![\w\-/]|\.\d)")
+# Mexico's RFC (GODE561231GR8, companies: 3 letters) and CURP (GODE561231HDFRRN09).
+MEXICAN_ID = re.compile(r"(?<![\w])(?:[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z\d]\d|[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3})(?!\w)",
+                        re.IGNORECASE)
 PHONE_CANDIDATE = re.compile(r"(?<![\w/.\-])\+?\(?\d[\d\s().\-]{6,}\d(?![\w/]|\.\d)")
 _MARKER = "_personal_data_masked"
 
@@ -31,6 +41,7 @@ def mask(text: str) -> str:
     if not text:
         return text
     text = EMAIL.sub("[email]", text)
+    text = MEXICAN_ID.sub("[document]", text)
     text = DOCUMENT.sub("[document]", text)
     return PHONE_CANDIDATE.sub(_phone, text)
 

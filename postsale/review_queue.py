@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from postsale import catalogue, settings
+from postsale.files import PRIVATE, append_private
 from postsale.masking import mask
 
 PLACEHOLDERS = ("[email]", "[phone]", "[document]")
@@ -58,7 +59,7 @@ def queue_path(path: str | Path | None = None) -> Path:
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
+    with append_private(path.with_name(path.name + ".lock")) as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -77,8 +78,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.chmod(temporary, PRIVATE)  # mkstemp's 0600, kept whatever the old file's mode was
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -137,7 +137,7 @@ def add(text: str, language: str, intent: str, *, agent: str, ticket_id: str | N
         same = _same_message(queued, item)
         if same is None:
             item["id"] = _fresh_id({i["id"] for i in queued})
-            with open(target, "a", encoding="utf-8") as out:
+            with append_private(target) as out:
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
             return item
         same.update({k: v for k, v in item.items() if k not in ("id", "created_at")}, updated_at=now())

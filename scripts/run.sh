@@ -2,6 +2,7 @@
 # Run the product locally: Mercado Libre simulator + action server + Rasa server (REST channel,
 # SQLite tracker store). No credentials needed. `scripts/run.sh --shell` talks in this terminal.
 set -euo pipefail
+umask 077  # var/: logs, databases and tickets hold buyers' words, readable by this user only
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 

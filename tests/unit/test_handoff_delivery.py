@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import stat
+import time
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from actions.delivery import deliver
-from postsale import settings
+from postsale import settings, signature
 from postsale.settings import Handoff
 
 
@@ -20,7 +20,8 @@ async def test_webhook_receives_signed_ticket_and_file_gets_a_line(tmp_path) -> 
 
     async def hook(request: web.Request) -> web.Response:
         body = await request.read()
-        received.append({"body": body, "signature": request.headers.get("x-signature-sha256")})
+        received.append({"body": body, "signature": request.headers.get("x-signature-sha256"),
+                         "timestamp": request.headers.get("x-signature-timestamp")})
         return web.json_response({"ok": True})
 
     app = web.Application()
@@ -38,8 +39,15 @@ async def test_webhook_receives_signed_ticket_and_file_gets_a_line(tmp_path) -> 
         await server.close()
     assert targets == ["jsonl", "webhook"]
     assert json.loads(path.read_text())["id"] == "t-1"
-    expected = hmac.new(b"s3", received[0]["body"], hashlib.sha256).hexdigest()
-    assert received[0]["signature"] == expected
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    got = received[0]
+    assert abs(int(got["timestamp"]) - time.time()) < 5
+    assert signature.verify("s3", got["body"], got["timestamp"], got["signature"])
+    # the same request later, another body, another secret: all refused
+    assert not signature.verify("s3", got["body"], got["timestamp"], got["signature"], now=time.time() + 301)
+    assert not signature.verify("s3", got["body"] + b" ", got["timestamp"], got["signature"])
+    assert not signature.verify("s4", got["body"], got["timestamp"], got["signature"])
+    assert not signature.verify("s3", got["body"], str(int(got["timestamp"]) + 1), got["signature"])
 
 
 async def test_unreachable_webhook_does_not_lose_the_file_copy(tmp_path) -> None:

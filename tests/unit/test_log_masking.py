@@ -12,7 +12,18 @@ import connectors  # noqa: F401
 from postsale.masking import PersonalDataFilter, mask
 
 PERSONAL = ["ana.souza@gmail.com", "(11) 98765-4321", "11987654321", "+54 9 11 4567-8910",
-            "123.456.789-09", "12.345.678/0001-95", "30.123.456"]
+            # CPF in every spelling buyers use
+            "123.456.789-09", "123456789-09", "123 456 789 09", "123-456-789-09", "12345678909",
+            # CNPJ
+            "12.345.678/0001-95", "12345678000195", "12.345.678 0001 95",
+            # CUIT / CUIL (Argentina)
+            "20-12345678-9", "27-12345678-4", "20123456789", "20 12345678 9",
+            # DNI (Argentina, Peru), dotted and bare
+            "30.123.456", "30123456", "4.123.456",
+            # RUT (Chile) and CI (Uruguay)
+            "12.345.678-5", "12345678-K", "1.234.567-8", "1234567-8", "1234567",
+            # RFC and CURP (Mexico)
+            "GODE561231GR8", "GODE561231HDFRRN09", "gode561231hdfrrn09", "ABC680524P76"]
 
 
 @pytest.mark.parametrize("value", PERSONAL)
@@ -23,6 +34,16 @@ def test_personal_values_are_masked(value: str) -> None:
 
 def test_ids_we_debug_with_stay_readable() -> None:
     line = "pack 2000007000000201 order 2000010000000101 seller 123456789 at 2026-11-29 12:00:01"
+    assert mask(line) == line
+
+
+@pytest.mark.parametrize("line", [
+    "item MLB1234567890 costs R$ 1.234,56 (2x R$ 617,28) since 29/11/2026 12:00",
+    "GET /orders/2000010000000101 took 12.5 ms; retry 3 of 5; status 404",
+    "message a7ac8b521bb04ec5b8192b318cb0ec16 from user 123456789",
+    "notice n-2000010000000201-1 at 2026-11-29T12:00:00.000Z, app 1234567890123456",
+])
+def test_what_is_not_personal_stays_readable(line: str) -> None:
     assert mask(line) == line
 
 

@@ -1,0 +1,35 @@
+"""Files the product writes under var/ hold buyers' words: only the service's user reads them.
+
+Every writer opens its file through `append_private`, which creates it with mode 0600 (and
+tightens an older file's mode), whatever the process umask is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+PRIVATE = 0o600
+PRIVATE_UMASK = 0o077  # both servers start with it, so SQLite files and logs are 0600 too
+
+
+def append_private(path: str | Path) -> IO[str]:
+    """The file opened for appending text, created 0600; its folder is created if missing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE)
+    os.fchmod(descriptor, PRIVATE)
+    return os.fdopen(descriptor, "a", encoding="utf-8")
+
+
+def write_private(path: str | Path, text: str) -> None:
+    """Replace the file's content (written beside it, then renamed), mode 0600."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    os.fchmod(descriptor, PRIVATE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
