@@ -5,7 +5,7 @@ a dead token and the seller's integration stops. So the refresh runs inside a wr
 transaction that first takes the row's write lock (a no-op UPDATE, which works on SQLite and
 PostgreSQL alike) and the new pair is
 committed before anyone uses it; callers that were waiting see the new token and skip their
-own refresh.
+own refresh. Both tokens are stored encrypted (meli/sealed.py); only this module opens them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Float, String, Table, select
@@ -21,6 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from meli.errors import MeliAuthError, MeliError
+from meli.sealed import TokenCipher, cipher_from_settings
+from postsale import settings
 from postsale.db import get_engine, metadata
 
 logger = logging.getLogger(__name__)
@@ -55,11 +58,13 @@ class TokenStore:
         engine: Engine | None = None,
         initial_access_token: str | None = None,
         initial_refresh_token: str | None = None,
+        cipher: TokenCipher | None = None,
     ) -> None:
         self.seller_id = int(seller_id)
         self.app = app
         self.oauth = oauth_client  # a MeliClient without token provider (POST /oauth/token)
         self.engine = engine or get_engine()
+        self.cipher = cipher or cipher_from_settings(settings.current())
         self._lock = asyncio.Lock()
         self._cached: tuple[str, float | None, float] | None = None  # token, expires_at, read at
         self.configured_refresh = initial_refresh_token
@@ -72,14 +77,22 @@ class TokenStore:
                 row = conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
                 if row is None and (access or refresh):
                     conn.execute(tokens.insert().values(
-                        seller_id=self.seller_id, access_token=access, refresh_token=refresh,
+                        seller_id=self.seller_id, access_token=self.cipher.seal(access),
+                        refresh_token=self.cipher.seal(refresh),
                         expires_at=None if refresh is None or access else 0.0, updated_at=time.time()))
         except IntegrityError:
             pass  # another replica starting at the same time seeded it first (PostgreSQL)
 
     def _row(self) -> Any:
         with self.engine.connect() as conn:
-            return conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first()
+            return self._opened(conn.execute(select(tokens).where(tokens.c.seller_id == self.seller_id)).first())
+
+    def _opened(self, row: Any) -> Any:
+        """The row with its tokens decrypted (a row stored in clear reads as it is)."""
+        if row is None:
+            return None
+        return SimpleNamespace(**{**row._mapping, "access_token": self.cipher.open(row.access_token),
+                                  "refresh_token": self.cipher.open(row.refresh_token)})
 
     async def token(self) -> str:
         # Every API call asks for the token: reading it from SQL each time was a transaction per
@@ -112,7 +125,7 @@ class TokenStore:
             try:
                 mine = tokens.c.seller_id == self.seller_id
                 conn.execute(tokens.update().where(mine).values(updated_at=tokens.c.updated_at))
-                row = conn.execute(select(tokens).where(mine)).first()
+                row = self._opened(conn.execute(select(tokens).where(mine)).first())
                 if row is None or not row.refresh_token:
                     raise MeliAuthError("no refresh token stored", status=401, code="no_refresh_token")
                 fresh = row.expires_at is None or row.expires_at - EARLY_REFRESH_SECONDS > time.time()
@@ -121,7 +134,8 @@ class TokenStore:
                     return row.access_token  # somebody else refreshed meanwhile
                 body = await self._exchange(row.refresh_token)
                 conn.execute(tokens.update().where(tokens.c.seller_id == self.seller_id).values(
-                    access_token=body["access_token"], refresh_token=body["refresh_token"],
+                    access_token=self.cipher.seal(body["access_token"]),
+                    refresh_token=self.cipher.seal(body["refresh_token"]),
                     expires_at=time.time() + float(body.get("expires_in") or 21600),
                     updated_at=time.time()))
                 tx.commit()

@@ -10,6 +10,8 @@ serves the intake, the tokens and the tickets, so the channel and the inbox cann
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import socket
@@ -178,7 +180,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=_log_level(env),
         mode=_choice(env, "POSTSALE_MODE", MODES),
         rest_token=_text(env, "REST_AUTH_TOKEN"),
-        token_key=_text(env, "MELI_TOKEN_KEY"),
+        token_key=_token_key(env),
         retention_days=_number(env, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, "a number of days"),
         actions_host=_text(env, "ACTIONS_HOST") or "127.0.0.1",
     )
@@ -263,6 +265,20 @@ def _log_level(env: Mapping[str, str]) -> str:
     if not isinstance(logging.getLevelName(level), int):
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     return level
+
+
+def _token_key(env: Mapping[str, str]) -> str | None:
+    """MELI_TOKEN_KEY: one Fernet key (32 bytes, url-safe base64), or several separated by commas."""
+    value = _text(env, "MELI_TOKEN_KEY")
+    for key in (value or "").split(","):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.strip().encode())) == 32
+        except (ValueError, binascii.Error):
+            valid = False
+        if value and not valid:
+            raise SettingsError("MELI_TOKEN_KEY must be Fernet keys (generate one with: python -c \"from "
+                                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\")")
+    return value
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

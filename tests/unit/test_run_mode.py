@@ -14,7 +14,7 @@ STRONG = {
     "POSTSALE_MODE": "production",
     "MELI_APP_ID": "5551234", "MELI_SELLER_ID": "123456789", "MELI_CLIENT_ID": "5551234",
     "MELI_CLIENT_SECRET": "c" * 32, "MELI_REFRESH_TOKEN": "TG-" + "r" * 40,
-    "MELI_WEBHOOK_SECRET": "w" * 32, "MELI_TOKEN_KEY": "k" * 44,
+    "MELI_WEBHOOK_SECRET": "w" * 32, "MELI_TOKEN_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
     "INBOX_AGENTS": "ana:" + "a" * 32, "RASA_ENDPOINTS": "/nonexistent/endpoints.yml",
 }
 
