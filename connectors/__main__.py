@@ -5,7 +5,8 @@ the demo values and Rasa's HTTP API flags: postsale/run_mode.py), and so are the
 channels named in the credentials file (a bad variable or a stale credentials.yml stops the
 start with one line naming it, instead of a traceback from inside Rasa's channel loading);
 personal data is masked in every log record; the Rasa patches are applied, whatever channels
-credentials.yml configures. Every other argument is Rasa's own (`run`, `shell`, `-m`, ...).
+credentials.yml configures. Every other argument is Rasa's own (`run`, `shell`, `-m`, ...);
+`python -m connectors retention` purges what is older than RETENTION_DAYS (connectors/retention.py).
 
 Rasa sets the level of its own `rasa` logger only; the product's loggers follow the same choice
 (`-v`, `-vv`/`--debug`, `--quiet`, else LOG_LEVEL), so what the channel and the patches report
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name in PRODUCT_LOGGERS:
         logging.getLogger(name).setLevel(log_level(args, current.log_level))
+    if args[:1] == ["retention"]:
+        from connectors import retention
+
+        return retention.main(args[1:])
     from connectors import rasa_patches
 
     rasa_patches.apply()

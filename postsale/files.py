@@ -7,6 +7,7 @@ tightens an older file's mode), whatever the process umask is.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -33,3 +34,15 @@ def write_private(path: str | Path, text: str) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(partial, path)
+
+
+def drop_lines(path: str | Path, old: Callable[[str], bool]) -> int:
+    """Rewrite a JSON-lines file without the lines `old` picks (retention); returns how many."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if line.strip() and not old(line)]
+    if len(kept) != len([line for line in lines if line.strip()]):
+        write_private(path, "".join(kept))
+    return len(lines) - len(kept)

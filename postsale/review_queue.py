@@ -203,3 +203,24 @@ def reject(ids: Iterable[str], path: str | Path | None = None) -> list[Outcome]:
             outcomes.append(Outcome(item_id, "rejected", f"{item_id}: rejected"))
         write(target, queued)
     return outcomes
+
+
+def purge_before(cutoff: datetime, path: str | Path | None = None) -> int:
+    """Drop items last touched before `cutoff` (retention); returns how many went."""
+    target = queue_path(path)
+    if not target.exists():
+        return 0
+    with locked(target):
+        queued = read(target)
+        kept = [i for i in queued if _touched(i) >= cutoff]
+        if len(kept) != len(queued):
+            write(target, kept)
+    return len(queued) - len(kept)
+
+
+def _touched(item: dict[str, Any]) -> datetime:
+    stamp = item.get("updated_at") or item.get("created_at")
+    try:
+        return datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)  # unreadable: old enough to go

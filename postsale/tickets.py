@@ -110,3 +110,16 @@ def update(ticket_id: str, **values: Any) -> bool:
     with get_engine().begin() as conn:
         return bool(conn.execute(tickets.update().where(tickets.c.id == ticket_id)
                                  .values(updated_at=time.time(), **values)).rowcount)
+
+
+def purge_resolved_before(cutoff: float) -> int:
+    """Delete tickets resolved before `cutoff` (retention); open ones stay whatever their age."""
+    with get_engine().begin() as conn:
+        return conn.execute(tickets.delete().where(and_(
+            tickets.c.status == "resolved", tickets.c.resolved_at < cutoff))).rowcount
+
+
+def open_conversations() -> set[str]:
+    with get_engine().connect() as conn:
+        return {r.conversation_id for r in conn.execute(select(tickets.c.conversation_id)
+                                                        .where(tickets.c.status.in_(OPEN)))}

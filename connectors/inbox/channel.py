@@ -24,6 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import retention
 from connectors.conversation import append_events, resume_bot
 from connectors.inbox.auth import agent_for
 from connectors.inbox.views import live_transcript, summary, user_event_at
@@ -65,6 +66,14 @@ class InboxInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("inbox_webhook", __name__)
         inbox = self
+
+        @bp.listener("after_server_start")
+        async def start_retention(app: Any, loop: Any) -> None:
+            retention.schedule(app)  # once per server, whichever channel starts first
+
+        @bp.listener("before_server_stop")
+        async def stop_retention(app: Any, loop: Any) -> None:
+            await retention.stop(app)
 
         def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
             async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:

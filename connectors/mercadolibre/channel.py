@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import rasa_patches
+from connectors import rasa_patches, retention
 from connectors.mercadolibre.intake import Intake
 from connectors.mercadolibre.intake_writer import IntakeWriter
 from connectors.mercadolibre.notification import HANDLED_TOPICS, InvalidNotification, parse
@@ -89,11 +89,13 @@ class MercadoLibreInput(InputChannel):
             channel.worker.in_burst = channel.writer.in_burst
             channel.worker.start()
             asyncio.get_event_loop().create_task(channel.recover_missed())
+            retention.schedule(app)
 
         @bp.listener("before_server_stop")
         async def stop_worker(app: Any, loop: Any) -> None:
             if channel.worker:
                 await channel.worker.stop()
+            await retention.stop(app)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
