@@ -53,6 +53,9 @@ class Stack:
             MELI_TIMEOUT="3", RASA_ENDPOINTS=str(self.endpoints),
             HANDOFF_JSONL_PATH=str(self.tickets_file), HANDOFF_WEBHOOK_URL="",
             INBOX_AGENTS="ana:token-ana,bruno:token-bruno", REVIEW_QUEUE_PATH=str(self.review_file),
+            # The bench's and the reliability suite's bursts are the marketplace's own (1,000 at once):
+            # the per-seller cap is tried by tests/hostile/test_webhook_hostile.py.
+            MELI_WEBHOOK_RATE="100000",
         )
 
     # --- processes ---------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 The webhook only validates and stores: Mercado Libre wants a 200 within 500 ms and retries
 otherwise, so the reply work happens in a background worker reading the durable intake.
+In order, before anything is stored: the `?secret=`; the body size, from Content-Length and
+while streaming, so an oversized body is refused before it is read; the notification itself;
+the per-seller rate (rate_limit.py). The health route shows the intake's counts only to a
+caller who gives the secret, and then they cost one query.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from sanic.response import HTTPResponse
 from connectors import rasa_patches, retention
 from connectors.mercadolibre.intake import Intake
 from connectors.mercadolibre.intake_writer import IntakeWriter
-from connectors.mercadolibre.notification import HANDLED_TOPICS, InvalidNotification, parse
+from connectors.mercadolibre.notification import HANDLED_TOPICS, MAX_BODY_BYTES, InvalidNotification, parse
 from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.processing import Processor
+from connectors.mercadolibre.rate_limit import RateLimit
 from connectors.mercadolibre.worker import Worker
 from meli import MeliClient, MeliError
 from meli.tokens import OAuthApp, TokenStore
@@ -64,6 +69,7 @@ class MercadoLibreInput(InputChannel):
         self.app_id = marketplace.app_id
         self.seller_id = marketplace.seller_id
         self.webhook_secret = marketplace.webhook_secret
+        self.rate = RateLimit(marketplace.webhook_rate_per_minute)
         engine = get_engine(db_url)
         self.intake = Intake(engine, marketplace.worker_id, marketplace.conversation_guard)
         self.writer = IntakeWriter(self.intake)
@@ -99,27 +105,38 @@ class MercadoLibreInput(InputChannel):
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
+            if not channel.webhook_secret or not channel.secret_given(request):
+                return response.json({"status": "ok"})
             counts = await asyncio.to_thread(channel.intake.counts)
             return response.json({"status": "ok", "intake": counts})
 
-        @bp.route("/webhook", methods=["POST"])
+        @bp.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             return await channel.receive(request)
 
         return bp
 
+    def secret_given(self, request: Request) -> bool:
+        given = request.args.get("secret") or ""
+        return hmac.compare_digest(given.encode(), (self.webhook_secret or "").encode())
+
     async def receive(self, request: Request) -> HTTPResponse:
-        if self.webhook_secret:
-            given = request.args.get("secret") or ""
-            if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
-                return response.json({"error": "bad_secret", "detail": "?secret= missing or wrong"}, 401)
+        if self.webhook_secret and not self.secret_given(request):
+            return response.json({"error": "bad_secret", "detail": "?secret= missing or wrong"}, 401)
         try:
-            note = parse(request.body or b"", self.app_id, {self.seller_id}, request.headers.get("content-type"))
+            raw = await read_capped(request, MAX_BODY_BYTES)
+            note = parse(raw, self.app_id, {self.seller_id}, request.headers.get("content-type"))
         except InvalidNotification as err:
             logger.warning("notification rejected: %s %s", err.status, err.reason)
             return response.json(err.body(), err.status)
         if not note.handled:
             return response.json({"status": "ignored", "topic": note.topic})
+        if not self.rate.allow(note.user_id):
+            wait = self.rate.retry_after(note.user_id)
+            logger.warning("notification refused: seller %s over %s per minute", note.user_id, self.rate.capacity)
+            return response.json({"error": "rate_limited", "detail": f"over {int(self.rate.capacity)} notifications "
+                                  "per minute for this seller; delivered again later"}, 429,
+                                 headers={"Retry-After": str(wait)})
         try:
             stored = await self.writer.add(note)
         except Exception:  # noqa: BLE001 - a non-200 makes Mercado Libre deliver it again
@@ -165,3 +182,23 @@ class MercadoLibreInput(InputChannel):
         await output.send_text_message(conversation, text)
         d = output.delivery
         return {"sent": len(d.sent), "moderated": d.moderated, "blocked": d.blocked, "errors": d.errors}
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The body of a streaming route, refused (413) past `limit` bytes without reading the rest:
+    at once when Content-Length says so, else as soon as the chunks add up to more."""
+    too_large = InvalidNotification(413, "body_too_large", f"limit is {limit} bytes")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise too_large if declared.isdigit() else InvalidNotification(400, "invalid_length", "Content-Length")
+    if getattr(request, "stream", None) is None:  # not a streaming route (tests calling receive())
+        return request.body or b""
+    chunks, size = [], 0
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
