@@ -4,10 +4,19 @@ The Mercado Libre channel puts the pack/order and the site in the message metada
 buyer is never asked for what the marketplace already told us. On REST or shell the order
 form asks for the number and checks it against the API before any answer uses it. The Help
 topic is the intent of the latest Help question, as postsale.catalogue lists them.
+
+Which order a conversation may read is decided here, not by whoever sends metadata:
+- ids must be ids (postsale.ids): nothing else reaches the API;
+- a marketplace conversation (`meli-<seller>-<pack>`) takes its order only from the marketplace
+  channel's own metadata (a message recorded with another input channel sets nothing), and the
+  order must be one of that pack's orders;
+- any other conversation is bound to the first order it names (metadata or a typed number):
+  later metadata naming another order is ignored, and the form never asks again once bound.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -19,8 +28,11 @@ from rasa_sdk.types import DomainDict
 from actions.api import get_client
 from actions.order import resolve_order_number
 from meli import MeliError, MeliNotFound
-from postsale import catalogue
+from postsale import catalogue, conversation_id, ids
 from postsale.language import resolve_language
+
+logger = logging.getLogger(__name__)
+MARKETPLACE = "mercadolibre"
 
 ORDER_NUMBER = re.compile(r"(?<!\d)(\d[\d .-]{8,24}\d)(?!\d)")
 
@@ -64,14 +76,56 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        order_id = metadata(tracker).get("order_id")
-        return {"order_id": str(order_id)} if order_id else {}
+        order_id = order_from_metadata(tracker, "order_id")
+        return {"order_id": order_id} if order_id else {}
 
     async def extract_pack_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        pack_id = metadata(tracker).get("pack_id")
-        return {"pack_id": str(pack_id)} if pack_id else {}
+        pack_id = order_from_metadata(tracker, "pack_id")
+        return {"pack_id": pack_id} if pack_id else {}
+
+
+def order_from_metadata(tracker: Tracker, key: str) -> str | None:
+    """The metadata's order_id/pack_id if this conversation may use it (module docstring)."""
+    meta = metadata(tracker)
+    if meta.get(key) is None:
+        return None
+    value = ids.valid(meta[key])
+    bound = _bound_before(tracker)
+    marketplace = conversation_id.parse(tracker.sender_id)
+    if value is None:
+        refused = "not an id"
+    elif marketplace is not None and tracker.get_latest_input_channel() != MARKETPLACE:
+        refused = "marketplace conversation, message not from the marketplace channel"
+    elif marketplace is not None and key == "pack_id" and value != marketplace[1]:
+        refused = "not this conversation's pack"
+    elif marketplace is not None and key == "order_id" and value not in _pack_orders(meta, marketplace[1]):
+        refused = "not one of this pack's orders"
+    elif marketplace is None and bound and value not in bound:
+        refused = "the conversation is bound to another order"
+    else:
+        return value
+    logger.warning("metadata %s of conversation %s ignored: %s", key, tracker.sender_id, refused)
+    return None
+
+
+def _bound_before(tracker: Tracker) -> set[str]:
+    """The order and pack the conversation had before this message (the SDK updates
+    `tracker.slots` as it extracts, so the events are the record of what was bound)."""
+    latest: dict[str, Any] = {}
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") in ("order_id", "pack_id"):
+            latest[event["name"]] = event.get("value")
+        elif event.get("event") in ("restart", "session_started"):
+            latest.clear()
+    return {str(v) for v in latest.values() if v}
+
+
+def _pack_orders(meta: dict[str, Any], pack: str) -> set[str]:
+    """The pack's orders as the channel listed them; a pack-less order is its own conversation."""
+    listed = meta.get("order_ids") if isinstance(meta.get("order_ids"), list) else []
+    return {str(o) for o in listed} | {pack}
 
 
 class ValidateOrderForm(FormValidationAction):
@@ -93,7 +147,7 @@ class ValidateOrderForm(FormValidationAction):
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = find_order_number(value)
+        number = ids.valid(find_order_number(value))
         if not number:
             dispatcher.utter_message(response="utter_order_number_invalid")
             return {"order_number": None}

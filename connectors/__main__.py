@@ -109,11 +109,16 @@ def check_channels(credentials: dict[str, Any]) -> None:
     """The product's channels that the credentials name: their settings, before Rasa loads them."""
     from connectors.inbox import InboxInput
     from connectors.mercadolibre import MercadoLibreInput
+    from connectors.rest import RestInput
 
-    for channel in (MercadoLibreInput, InboxInput):
-        key = f"{channel.__module__.rsplit('.', 1)[0]}.{channel.__name__}"
+    for channel in (MercadoLibreInput, InboxInput, RestInput):
+        package = channel.__module__.rsplit(".", 1)[0] if channel is not RestInput else channel.__module__
+        key = f"{package}.{channel.__name__}"
         if key in credentials:
             channel.check_settings(credentials[key])
+    if "rest" in credentials and settings.current().production:
+        raise settings.SettingsError("credentials.yml: Rasa's own `rest` channel trusts every caller; in production "
+                                     "use connectors.rest.RestInput (REST_AUTH_TOKEN)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from meli.client import MeliClient, client_from_settings
 from meli.errors import (
     MeliAuthError,
     MeliError,
+    MeliInvalidId,
     MeliNotFound,
     MeliRateLimited,
     MeliServerError,
@@ -14,6 +15,7 @@ __all__ = [
     "MeliAuthError",
     "MeliClient",
     "MeliError",
+    "MeliInvalidId",
     "MeliNotFound",
     "MeliRateLimited",
     "MeliServerError",

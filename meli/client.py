@@ -11,18 +11,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import httpx
 
-from meli.errors import MeliError, MeliUnavailable, error_from_response
-from postsale import settings
+from meli.errors import MeliError, MeliInvalidId, MeliUnavailable, error_from_response
+from postsale import ids, settings
 from postsale.settings import DEFAULT_API_URL, Marketplace
 
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _id(value: int | str | None, kind: str) -> str:
+    """A path segment from an id: digits only (postsale.ids), quoted all the same."""
+    valid = ids.valid(value)
+    if valid is None:
+        raise MeliInvalidId(f"not a {kind} id", status=404, code="invalid_id", path=f"/{kind}s/?")
+    return quote(valid, safe="")
+
+
+def _message_id(value: str) -> str:
+    if not isinstance(value, str) or not _MESSAGE_ID.fullmatch(value):
+        raise MeliInvalidId("not a message id", status=404, code="invalid_id", path="/messages/?")
+    return quote(value, safe="")
 
 
 class TokenProvider(Protocol):
@@ -164,48 +181,48 @@ class MeliClient:
 
     # --- orders and packs -------------------------------------------------------------------
     async def get_order(self, order_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/orders/{order_id}")
+        return await self.request("GET", f"/orders/{_id(order_id, 'order')}")
 
     async def get_pack(self, pack_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/packs/{pack_id}")
+        return await self.request("GET", f"/packs/{_id(pack_id, 'pack')}")
 
     # --- shipments --------------------------------------------------------------------------
     async def get_shipment(self, shipment_id: int | str) -> dict[str, Any]:
         return await self.request(
-            "GET", f"/shipments/{shipment_id}", headers={"x-format-new": "true"}
+            "GET", f"/shipments/{_id(shipment_id, 'shipment')}", headers={"x-format-new": "true"}
         )
 
     async def get_lead_time(self, shipment_id: int | str) -> dict[str, Any]:
         return await self.request(
-            "GET", f"/shipments/{shipment_id}/lead_time", headers={"x-format-new": "true"}
+            "GET", f"/shipments/{_id(shipment_id, 'shipment')}/lead_time", headers={"x-format-new": "true"}
         )
 
     async def get_carrier(self, shipment_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/shipments/{shipment_id}/carrier")
+        return await self.request("GET", f"/shipments/{_id(shipment_id, 'shipment')}/carrier")
 
     # --- invoices ---------------------------------------------------------------------------
     async def get_fiscal_documents(self, pack_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/packs/{pack_id}/fiscal_documents")
+        return await self.request("GET", f"/packs/{_id(pack_id, 'pack')}/fiscal_documents")
 
     # --- claims and returns -----------------------------------------------------------------
     async def search_claims(
         self, *, order_id: int | str | None = None, pack_id: int | str | None = None
     ) -> list[dict[str, Any]]:
         # The API refuses both filters at once; the pack covers all its orders.
-        params: dict[str, Any] = {"pack_id": pack_id} if pack_id else {"order_id": order_id}
+        params: dict[str, Any] = {"pack_id": _id(pack_id, "pack")} if pack_id else {"order_id": _id(order_id, "order")}
         body = await self.request("GET", "/post-purchase/v1/claims/search", params=params)
         return list((body or {}).get("data") or [])
 
     async def get_claim(self, claim_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/post-purchase/v1/claims/{claim_id}")
+        return await self.request("GET", f"/post-purchase/v1/claims/{_id(claim_id, 'claim')}")
 
     async def get_returns(self, claim_id: int | str) -> dict[str, Any]:
-        return await self.request("GET", f"/post-purchase/v2/claims/{claim_id}/returns")
+        return await self.request("GET", f"/post-purchase/v2/claims/{_id(claim_id, 'claim')}/returns")
 
     # --- post-sale messages -----------------------------------------------------------------
     async def get_message(self, message_id: str) -> dict[str, Any]:
         return await self.request(
-            "GET", f"/messages/{message_id}", params={"tag": "post_sale"},
+            "GET", f"/messages/{_message_id(message_id)}", params={"tag": "post_sale"},
             headers={"x-format-new": "true"},
         )
 
@@ -214,7 +231,7 @@ class MeliClient:
     ) -> dict[str, Any]:
         """The thread and its conversation_status, without marking messages as read."""
         return await self.request(
-            "GET", f"/messages/packs/{pack_id}/sellers/{seller_id}",
+            "GET", f"/messages/packs/{_id(pack_id, 'pack')}/sellers/{_id(seller_id, 'user')}",
             params={"tag": "post_sale", "mark_as_read": "false", "limit": limit, "offset": offset},
         )
 
@@ -230,7 +247,7 @@ class MeliClient:
         """
         body = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
         return await self.request(
-            "POST", f"/messages/packs/{pack_id}/sellers/{seller_id}",
+            "POST", f"/messages/packs/{_id(pack_id, 'pack')}/sellers/{_id(seller_id, 'user')}",
             params={"tag": "post_sale"}, json=body, retry_ambiguous=retry_ambiguous,
         )
 

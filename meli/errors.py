@@ -51,6 +51,10 @@ class MeliNotFound(MeliError):
     """The resource does not exist (or not for this seller)."""
 
 
+class MeliInvalidId(MeliNotFound):
+    """Not an id (`../users/me`, `1 OR 1=1`): refused before any request, read as "no such resource"."""
+
+
 class MeliAuthError(MeliError):
     """401/403: token missing, expired, revoked or not allowed."""
 

@@ -21,3 +21,8 @@ def parse(conversation: str) -> tuple[int, str] | None:
     """(seller id, pack id) of a marketplace conversation; None for any other sender id."""
     match = _SHAPE.fullmatch(conversation or "")
     return (int(match.group(1)), match.group(2)) if match else None
+
+
+def is_reserved(sender: str) -> bool:
+    """A sender id only the marketplace channel may use (any `meli-` id, well-formed or not)."""
+    return str(sender or "").lower().startswith(f"{PREFIX}-")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def rest_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("rest_only")
     credentials = tmp / "credentials.yml"
-    credentials.write_text("rest:\n", encoding="utf-8")
+    credentials.write_text("connectors.rest.RestInput:\n", encoding="utf-8")
     with Stack(tmp, credentials=credentials) as stack:
         yield stack
 
