@@ -136,6 +136,7 @@ class Settings:
     handoff: Handoff = field(default_factory=Handoff)
     database_url: str = DEFAULT_DB_URL
     inbox_agents: Mapping[str, str] = field(default_factory=dict)  # token -> agent name
+    inbox_leads: frozenset[str] = frozenset()  # agents of INBOX_AGENTS given as name:token:lead
     review_queue_path: Path = DEFAULT_REVIEW_QUEUE
     endpoints_path: Path = Path(DEFAULT_ENDPOINTS)
     log_level: str = "INFO"  # LOG_LEVEL, Rasa's own variable: the product's loggers follow it too
@@ -175,6 +176,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         handoff=_handoff(env, endpoints),
         database_url=_text(env, "MELI_DB_URL") or DEFAULT_DB_URL,
         inbox_agents=parse_agents(_text(env, "INBOX_AGENTS")),
+        inbox_leads=parse_leads(_text(env, "INBOX_AGENTS")),
         review_queue_path=Path(_text(env, "REVIEW_QUEUE_PATH") or DEFAULT_REVIEW_QUEUE),
         endpoints_path=endpoints,
         log_level=_log_level(env),
@@ -204,16 +206,21 @@ def reset() -> None:
 
 
 def parse_agents(value: str | None) -> dict[str, str]:
-    """INBOX_AGENTS="name:token,name:token" as token -> name."""
+    """INBOX_AGENTS="name:token,name:token:lead" as token -> name (seeds postsale/agents.py)."""
     agents: dict[str, str] = {}
     for item in (value or "").split(","):
         if not item.strip():
             continue
-        name, _, token = item.strip().partition(":")
-        if not name or not token:
-            raise SettingsError(f"INBOX_AGENTS: {item.strip()!r} is not name:token")
+        name, token, role = (item.strip().split(":") + ["", ""])[:3]
+        if not name or not token or item.strip().count(":") > 2 or role not in ("", "agent", "lead"):
+            raise SettingsError(f"INBOX_AGENTS: {item.strip()!r} is not name:token or name:token:lead")
         agents[token] = name
     return agents
+
+
+def parse_leads(value: str | None) -> frozenset[str]:
+    return frozenset(item.strip().split(":")[0] for item in (value or "").split(",")
+                     if item.strip().endswith(":lead"))
 
 
 def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:

@@ -15,6 +15,7 @@ from sqlalchemy import Column, Float, Integer, String, Table, Text, and_, select
 
 from postsale.catalogue import CLAIM_REASONS, COMPLAINT
 from postsale.db import get_engine, metadata
+from postsale.masking import mask
 
 OPEN = ("open", "assigned")
 
@@ -37,6 +38,20 @@ tickets = Table(
     Column("updated_at", Float, nullable=False),
     Column("resolved_at", Float, nullable=True),
 )
+
+
+# Who did what to a ticket, shown in the ticket (take, reply, resolve, reopen, reassign, review).
+audit_trail = Table(
+    "ticket_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", String(64), nullable=False, index=True),
+    Column("agent", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=True),
+    Column("at", Float, nullable=False),
+)
+AUDIT_DETAIL = 300  # characters of a reply kept in the trail (masked: postsale.masking)
 
 
 def priority(ticket: dict[str, Any]) -> int:
@@ -113,10 +128,25 @@ def update(ticket_id: str, **values: Any) -> bool:
 
 
 def purge_resolved_before(cutoff: float) -> int:
-    """Delete tickets resolved before `cutoff` (retention); open ones stay whatever their age."""
+    """Delete tickets resolved before `cutoff`, with their audit trail (retention); open ones stay."""
+    old = and_(tickets.c.status == "resolved", tickets.c.resolved_at < cutoff)
     with get_engine().begin() as conn:
-        return conn.execute(tickets.delete().where(and_(
-            tickets.c.status == "resolved", tickets.c.resolved_at < cutoff))).rowcount
+        conn.execute(audit_trail.delete().where(audit_trail.c.ticket_id.in_(select(tickets.c.id).where(old))))
+        return conn.execute(tickets.delete().where(old)).rowcount
+
+
+def audit(ticket_id: str, agent: str, action: str, detail: str | None = None) -> None:
+    text = mask(detail)[:AUDIT_DETAIL] if detail else None
+    with get_engine().begin() as conn:
+        conn.execute(audit_trail.insert().values(ticket_id=ticket_id, agent=agent, action=action, detail=text,
+                                                 at=time.time()))
+
+
+def audit_of(ticket_id: str) -> list[dict[str, Any]]:
+    with get_engine().connect() as conn:
+        rows = conn.execute(select(audit_trail).where(audit_trail.c.ticket_id == ticket_id)
+                            .order_by(audit_trail.c.at, audit_trail.c.id)).fetchall()
+    return [{"agent": r.agent, "action": r.action, "detail": r.detail, "at": r.at} for r in rows]
 
 
 def open_conversations() -> set[str]:

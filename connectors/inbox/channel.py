@@ -5,13 +5,21 @@ context an agent needs (origin, type, reason, order, products, claim, stripped d
 and the live transcript read from Rasa's tracker store; they take a ticket, reply to the buyer
 through the Mercado Libre output path (350-character split, moderation read), and resolve it,
 which resumes the bot. An agent can also mark a buyer message the bot misread and pick the right
-intent: it goes to the trainers' review queue (postsale/review_queue.py). Every route needs an
-agent token (auth.py); agents come from INBOX_AGENTS ("name:token,name:token").
+intent: it goes to the trainers' review queue (postsale/review_queue.py).
+
+Who may do what (auth.py, postsale/agents.py): the page itself is static and carries no data;
+every API route needs an agent's Bearer token. An agent takes open tickets and works the ones
+assigned to them; a ticket assigned to someone else answers 403 unless the caller is a lead,
+who may also reassign and reopen. A resolved ticket cannot be taken or answered (409). Every
+take, reply, resolve, reopen and review is in the ticket's audit trail. POSTs must be JSON from
+the inbox's own origin, and every response carries a strict CSP and no-store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,16 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import retention
 from connectors.conversation import append_events, resume_bot
-from connectors.inbox.auth import agent_for
+from connectors.inbox import auth
+from connectors.inbox.auth import Throttle
 from connectors.inbox.views import live_transcript, summary, user_event_at
-from postsale import catalogue, review_queue, settings, tickets
+from postsale import agents, catalogue, review_queue, settings, tickets, transcript
+from postsale.agents import Agent
 from postsale.guard import EXPLANATIONS, check_outgoing
 from postsale.settings import SettingsError
 
@@ -38,6 +48,24 @@ MAX_REPLY = 2000
 MARKETPLACE = "mercadolibre"  # the channel whose running instance posts replies (app.ctx.mercadolibre)
 
 
+def _inline_hash(html: str, tag: str) -> str:
+    """CSP hash of the page's one inline <script> or <style>: nothing else may run or style it."""
+    body = html.split(f"<{tag}>", 1)[1].split(f"</{tag}>", 1)[0]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+
+def security_headers(html: str) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'none'; script-src {_inline_hash(html, 'script')}; style-src {_inline_hash(html, 'style')}; "
+            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
 class InboxInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -45,23 +73,24 @@ class InboxInput(InputChannel):
 
     @classmethod
     def check_settings(cls, credentials: dict[str, Any] | None) -> None:
-        """Agents come from INBOX_AGENTS (postsale.settings), not from credentials.yml values."""
+        """Agents are managed with scripts/agents.py (INBOX_AGENTS seeds them), not credentials.yml."""
         if credentials:
-            raise SettingsError("credentials.yml: connectors.inbox.InboxInput takes no values; set INBOX_AGENTS "
-                                f"instead of {', '.join(sorted(credentials))}")
+            raise SettingsError("credentials.yml: connectors.inbox.InboxInput takes no values; manage agents with "
+                                f"scripts/agents.py instead of {', '.join(sorted(credentials))}")
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         cls.check_settings(credentials)
-        return cls(dict(settings.current().inbox_agents))
+        current = settings.current()
+        agents.seed(current.inbox_agents, current.inbox_leads)
+        return cls()
 
-    def __init__(self, agents: dict[str, str]) -> None:
-        self.agents = agents
-        if not agents:
-            logger.warning("agent inbox has no agents configured (INBOX_AGENTS): every call gets 401")
-
-    def agent_for(self, request: Request) -> str | None:
-        return agent_for(request, self.agents)
+    def __init__(self) -> None:
+        self.page = PAGE.read_text(encoding="utf-8")
+        self.headers = security_headers(self.page)
+        self.throttle = Throttle()
+        if not agents.listing():
+            logger.warning("agent inbox has no agents: add one with `python scripts/agents.py add NAME`")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("inbox_webhook", __name__)
@@ -75,83 +104,140 @@ class InboxInput(InputChannel):
         async def stop_retention(app: Any, loop: Any) -> None:
             await retention.stop(app)
 
+        @bp.middleware("response")
+        async def protect(request: Request, answer: HTTPResponse) -> None:
+            answer.headers.update(inbox.headers)
+
         def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
             async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-                agent = inbox.agent_for(request)
+                client = auth.client_of(request)
+                wait = inbox.throttle.locked_for(client)
+                if wait:
+                    return response.json({"error": "too_many_failed_logins", "detail": f"try again in {wait} s"},
+                                         429, headers={"Retry-After": str(wait)})
+                agent = await asyncio.to_thread(auth.agent_for, request)
                 if agent is None:
-                    return response.json({"error": "unauthorized"}, 401,
-                                         headers={"WWW-Authenticate": 'Basic realm="inbox"'})
+                    if auth.bearer(request):  # a wrong guess; a request with no token guesses nothing
+                        inbox.throttle.failed(client)
+                    return response.json({"error": "unauthorized", "detail": "Authorization: Bearer <agent token>"},
+                                         401)
+                inbox.throttle.succeeded(client)
+                if request.method == "POST":
+                    forged = auth.forgery(request)
+                    if forged:
+                        logger.warning("inbox: %s refused for agent %s: %s", request.path, agent.name, forged)
+                        status = 415 if "application/json" in forged else 403
+                        return response.json({"error": "refused", "detail": forged}, status)
                 return await handler(request, agent, *args, **kwargs)
 
             wrapper.__name__ = handler.__name__
             return wrapper
 
         @bp.route("/", methods=["GET"])
-        @guarded
-        async def page(request: Request, agent: str) -> HTTPResponse:
-            return response.html(PAGE.read_text(encoding="utf-8"))
+        async def page(request: Request) -> HTTPResponse:
+            return response.html(inbox.page)
 
         @bp.route("/api/tickets", methods=["GET"])
         @guarded
-        async def queue(request: Request, agent: str) -> HTTPResponse:
+        async def queue(request: Request, agent: Agent) -> HTTPResponse:
             now = time.time()
             take_within = settings.current().handoff.take_within_minutes * 60
             items = [summary(t, now, take_within) for t in await asyncio.to_thread(tickets.queue)]
-            return response.json({"agent": agent, "tickets": items})
+            return response.json({"agent": agent.name, "role": agent.role, "tickets": items})
 
         @bp.route("/api/tickets/<ticket_id>", methods=["GET"])
         @guarded
-        async def detail(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+        async def detail(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
             ticket = await asyncio.to_thread(tickets.get, ticket_id)
             if not ticket:
                 return response.json({"error": "not_found"}, 404)
             ticket["transcript"] = await live_transcript(request.app.ctx.agent, ticket)
+            ticket["audit"] = await asyncio.to_thread(tickets.audit_of, ticket_id)
             return response.json(ticket)
 
         @bp.route("/api/tickets/<ticket_id>/take", methods=["POST"])
         @guarded
-        async def take(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
-            ok = await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=agent)
-            return response.json({"status": "assigned", "assignee": agent} if ok else {"error": "not_found"},
-                                 200 if ok else 404)
+        async def take(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
+            """Take an open ticket; a lead may give any open ticket to someone (`{"assignee": name}`)."""
+            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            if not ticket:
+                return response.json({"error": "not_found"}, 404)
+            body = request.json if isinstance(request.json, dict) else {}
+            assignee = body.get("assignee") or agent.name
+            if ticket["status"] == "resolved":
+                return response.json({"error": "resolved", "detail": "a lead can reopen it"}, 409)
+            if assignee != agent.name and not agent.lead:
+                return response.json({"error": "forbidden", "detail": "only a lead assigns tickets to others"}, 403)
+            if ticket.get("assignee") not in (None, agent.name) and not agent.lead:
+                return response.json({"error": "forbidden", "detail": f"assigned to {ticket['assignee']}; a lead "
+                                      "can reassign it"}, 403)
+            if assignee != agent.name and assignee not in {a["name"] for a in agents.listing()}:
+                return response.json({"error": "unknown_agent"}, 400)
+            await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=assignee)
+            action = "take" if assignee == agent.name and ticket.get("assignee") in (None, agent.name) else "reassign"
+            await asyncio.to_thread(tickets.audit, ticket_id, agent.name, action, assignee)
+            return response.json({"status": "assigned", "assignee": assignee})
+
+        @bp.route("/api/tickets/<ticket_id>/reopen", methods=["POST"])
+        @guarded
+        async def reopen(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
+            if not agent.lead:
+                return response.json({"error": "forbidden", "detail": "only a lead reopens tickets"}, 403)
+            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            if not ticket:
+                return response.json({"error": "not_found"}, 404)
+            if ticket["status"] != "resolved":
+                return response.json({"error": "not_resolved"}, 409)
+            if await asyncio.to_thread(tickets.open_for, ticket["conversation_id"]):
+                return response.json({"error": "conversation_has_an_open_ticket"}, 409)
+            await append_events(request.app.ctx.agent, ticket["conversation_id"], ConversationPaused())
+            await asyncio.to_thread(tickets.update, ticket_id, status="open", assignee=None, resolved_at=None)
+            await asyncio.to_thread(tickets.audit, ticket_id, agent.name, "reopen")
+            return response.json({"status": "open", "bot": "paused"})
 
         @bp.route("/api/tickets/<ticket_id>/reply", methods=["POST"])
         @guarded
-        async def reply(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+        async def reply(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
             return await inbox.reply(request, agent, ticket_id)
 
         @bp.route("/api/tickets/<ticket_id>/review", methods=["POST"])
         @guarded
-        async def review(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
-            return await inbox.review(request, agent, ticket_id)
+        async def review(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
+            return await inbox.review(request, agent.name, ticket_id)
 
         @bp.route("/api/intents", methods=["GET"])
         @guarded
-        async def intents(request: Request, agent: str) -> HTTPResponse:
+        async def intents(request: Request, agent: Agent) -> HTTPResponse:
             return response.json({"groups": [{"name": name, "intents": list(names)}
                                              for name, names in catalogue.INTENT_GROUPS]})
 
         @bp.route("/api/tickets/<ticket_id>/resolve", methods=["POST"])
         @guarded
-        async def resolve(request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+        async def resolve(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
             ticket = await asyncio.to_thread(tickets.get, ticket_id)
-            if not ticket:
-                return response.json({"error": "not_found"}, 404)
+            refused = may_work_on(ticket, agent)
+            if refused:
+                return refused
+            assert ticket is not None
             await resume_bot(request.app.ctx.agent, ticket["conversation_id"])
-            await asyncio.to_thread(tickets.update, ticket_id, status="resolved", assignee=agent,
-                                    resolved_at=time.time())
+            await asyncio.to_thread(tickets.update, ticket_id, status="resolved", assignee=ticket.get("assignee")
+                                    or agent.name, resolved_at=time.time())
+            await asyncio.to_thread(tickets.audit, ticket_id, agent.name, "resolve")
             return response.json({"status": "resolved", "bot": "resumed"})
 
         return bp
 
-    async def reply(self, request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+    async def reply(self, request: Request, caller: Agent, ticket_id: str) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
         text = str(body.get("text") or "").strip()
         if not text or len(text) > MAX_REPLY:
             return response.json({"error": "invalid_text", "detail": f"1..{MAX_REPLY} characters"}, 400)
         ticket = await asyncio.to_thread(tickets.get, ticket_id)
-        if not ticket or ticket["status"] == "resolved":
-            return response.json({"error": "not_found_or_resolved"}, 404)
+        refused = may_work_on(ticket, caller)
+        if refused:
+            return refused
+        assert ticket is not None
+        agent = caller.name
         verdict = check_outgoing(text)
         if not verdict.allowed:
             logger.info("agent %s reply on ticket %s refused by the outgoing-text guard: %s", agent, ticket_id,
@@ -176,6 +262,7 @@ class InboxInput(InputChannel):
         await append_events(request.app.ctx.agent, conversation, BotUttered(text, metadata={"agent": agent}))
         if ticket["status"] == "open":
             await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=agent)
+        await asyncio.to_thread(tickets.audit, ticket_id, agent, "reply", text)
         return response.json({"status": "sent", **delivery})
 
     async def review(self, request: Request, agent: str, ticket_id: str) -> HTTPResponse:
@@ -194,7 +281,7 @@ class InboxInput(InputChannel):
         event = user_event_at(tracker.events, float(at))
         if event is None:
             return response.json({"error": "message_not_found", "detail": "no buyer message at that time"}, 404)
-        if (event.text or "").startswith("/"):
+        if transcript.is_channel_trigger(event.as_dict()):
             return response.json({"error": "not_read_by_the_bot",
                                   "detail": "the channel sent this message as a command; the bot did not read it"},
                                  400)
@@ -207,4 +294,16 @@ class InboxInput(InputChannel):
         except review_queue.ReviewError as problem:
             return response.json({"error": "invalid_item", "detail": str(problem)}, 400)
         logger.info("agent %s sent message %s of ticket %s to review as %s", agent, at, ticket_id, intent)
+        await asyncio.to_thread(tickets.audit, ticket_id, agent, "review", intent)
         return response.json(item, 201)
+
+
+def may_work_on(ticket: dict[str, Any] | None, agent: Agent) -> HTTPResponse | None:
+    """Reply and resolve: on an open ticket, or one assigned to the caller; a lead on any."""
+    if not ticket:
+        return response.json({"error": "not_found"}, 404)
+    if ticket["status"] == "resolved":
+        return response.json({"error": "resolved", "detail": "a lead can reopen it"}, 409)
+    if ticket.get("assignee") not in (None, agent.name) and not agent.lead:
+        return response.json({"error": "forbidden", "detail": f"assigned to {ticket['assignee']}"}, 403)
+    return None

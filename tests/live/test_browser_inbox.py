@@ -46,9 +46,11 @@ def test_buyer_complaint_agent_reply_resolve_and_bot_again(stack: Stack, browser
     buyer.click("#chat-form button[type=submit]")
     buyer.wait_for_selector("li.msg.buyer", timeout=15_000)
 
-    inbox = browser.new_context(http_credentials={"username": "ana", "password": "token-ana"}).new_page()
+    inbox = browser.new_page()
     inbox.set_viewport_size({"width": 1280, "height": 800})
     inbox.goto(f"{stack.rasa}/webhooks/inbox/")
+    inbox.fill("#token", "token-ana")  # kept in this tab's sessionStorage, sent as a Bearer header
+    inbox.click("#login button[type=submit]")
     ticket = inbox.locator(".ticket", has_text=sc.item_titles[0][:20]).first
     ticket.wait_for(timeout=60_000)
     assert "Complaint" in ticket.inner_text()

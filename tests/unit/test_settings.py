@@ -123,7 +123,7 @@ def test_a_credentials_file_with_values_is_refused_with_the_variables_to_use(tmp
 
     old = tmp_path / "credentials.yml"
     old.write_text("rest:\nconnectors.inbox.InboxInput:\n  agents: ana:token\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match="InboxInput takes no values; set INBOX_AGENTS instead of agents"):
+    with pytest.raises(SettingsError, match="InboxInput takes no values; manage agents with scripts/agents.py"):
         check_channels(credentials_of(["run", "--credentials", str(old)]))
 
 
