@@ -70,7 +70,10 @@ def agent_for(request: Request) -> Agent | None:
 
 
 def client_of(request: Request) -> str:
-    return request.ip or "unknown"
+    """The caller's address: behind nginx, Sanic's `remote_addr` from X-Forwarded-For when the
+    deployment says how many proxies to trust (SANIC_PROXIES_COUNT, docker-compose sets 1);
+    otherwise the socket's peer, which a client cannot choose."""
+    return request.remote_addr or request.ip or "unknown"
 
 
 def forgery(request: Request) -> str | None:
