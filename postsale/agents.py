@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Float, String, Table, select
+from sqlalchemy.exc import IntegrityError
 
 from postsale.db import get_engine, metadata
 
@@ -117,6 +118,13 @@ def listing() -> list[dict[str, object]]:
 
 def seed(configured: Mapping[str, str], leads: frozenset[str] = frozenset()) -> None:
     """INBOX_AGENTS (token -> name): each agent exists with that token; a revoked one stays revoked."""
+    try:
+        _seed(configured, leads)
+    except IntegrityError:  # another replica starting at the same moment wrote them first
+        _seed(configured, leads)
+
+
+def _seed(configured: Mapping[str, str], leads: frozenset[str]) -> None:
     now = time.time()
     with get_engine().begin() as conn:
         for token, name in configured.items():

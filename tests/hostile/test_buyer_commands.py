@@ -88,8 +88,13 @@ def test_a_typed_command_in_an_ongoing_conversation_is_just_text(stack: Stack, t
 def test_restart_typed_during_a_handoff_keeps_the_bot_quiet_and_shows_as_typed(stack: Stack) -> None:
     sc = SCENARIOS["not_delivered"]
     conversation = conversation_id(SELLER, sc.pack_id)
+    earlier = len(tickets_of(stack, conversation))
     stack.buyer_writes(sc.pack_id, "nao recebi meu pedido ate hoje, ja passou do prazo")
-    ticket = stack.wait_for_ticket(conversation)
+    deadline = time.time() + 60
+    while len(tickets_of(stack, conversation)) == earlier:  # this complaint's ticket, not an older one
+        assert time.time() < deadline, "no ticket for the complaint"
+        time.sleep(0.3)
+    ticket = tickets_of(stack, conversation)[-1]
     finished(stack)
     assert tracker(stack, conversation)["paused"] is True
     before = len(stack.seller_messages(sc.pack_id))

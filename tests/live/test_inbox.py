@@ -80,12 +80,12 @@ def test_complaint_agent_reply_resolve_and_bot_again(stack: Stack, scenario, com
         time.sleep(0.5)
     assert len(stack.seller_messages(pack)) == before  # the bot stays silent while handed off
 
-    assert httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/take"), headers=TOKEN).status_code == 200
+    assert httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/take"), headers=TOKEN, json={}).status_code == 200
     sent = httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/reply"), headers=TOKEN, json={"text": reply})
     assert sent.status_code == 200, sent.text
     assert reply in [m["text"] for m in stack.seller_messages(pack)]
 
-    resolved = httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/resolve"), headers=TOKEN)
+    resolved = httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/resolve"), headers=TOKEN, json={})
     assert resolved.json() == {"status": "resolved", "bot": "resumed"}
     queue_ids = [t["id"] for t in httpx.get(inbox(stack, "api/tickets"), headers=TOKEN).json()["tickets"]]
     assert ticket["id"] not in queue_ids

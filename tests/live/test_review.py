@@ -115,5 +115,5 @@ def test_agent_marks_a_misread_line_and_the_trainer_teaches_it(stack: Stack, tmp
     assert taught == {"complaints.yml": "complaint_no_refund"}
     assert not any(COMPLAINT in p.read_text() for p in (data_dir / "es").glob("*.yml"))
 
-    resolved = httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/resolve"), headers=TOKEN)
+    resolved = httpx.post(inbox(stack, f"api/tickets/{ticket['id']}/resolve"), headers=TOKEN, json={})
     assert resolved.status_code == 200
