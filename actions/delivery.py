@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from postsale import signature, tickets
-from postsale.files import append_private
+from postsale.files import append_private, exclusive
 from postsale.settings import Handoff
 
 logger = logging.getLogger(__name__)
@@ -38,8 +38,7 @@ async def deliver(ticket: dict[str, Any], destinations: Handoff) -> list[str]:
         path = Path(destinations.jsonl_path)
         try:
             async with _file_lock:
-                with append_private(path) as handle:
-                    handle.write(json.dumps(ticket, ensure_ascii=False) + "\n")
+                await asyncio.to_thread(_append, path, json.dumps(ticket, ensure_ascii=False) + "\n")
             delivered.append("jsonl")
         except OSError as exc:
             logger.error("handoff ticket %s not written to %s: %s", ticket["id"], path, exc)
@@ -58,3 +57,8 @@ async def deliver(ticket: dict[str, Any], destinations: Handoff) -> list[str]:
     if not delivered:
         logger.error("handoff ticket %s reached no destination", ticket["id"])
     return delivered
+
+
+def _append(path: Path, line: str) -> None:
+    with exclusive(path), append_private(path) as handle:
+        handle.write(line)

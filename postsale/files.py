@@ -6,8 +6,10 @@ tightens an older file's mode), whatever the process umask is.
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -36,13 +38,26 @@ def write_private(path: str | Path, text: str) -> None:
     os.replace(partial, path)
 
 
+@contextmanager
+def exclusive(path: str | Path) -> Iterator[None]:
+    """Hold the file's lock (a `.lock` file beside it) across processes: the action server
+    appends tickets while the Rasa server's retention rewrites the file."""
+    with append_private(Path(str(path) + ".lock")) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def drop_lines(path: str | Path, old: Callable[[str], bool]) -> int:
     """Rewrite a JSON-lines file without the lines `old` picks (retention); returns how many."""
     path = Path(path)
     if not path.exists():
         return 0
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if line.strip() and not old(line)]
-    if len(kept) != len([line for line in lines if line.strip()]):
-        write_private(path, "".join(kept))
+    with exclusive(path):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if line.strip() and not old(line)]
+        if len(kept) != len([line for line in lines if line.strip()]):
+            write_private(path, "".join(kept))
     return len(lines) - len(kept)

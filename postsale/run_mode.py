@@ -22,14 +22,16 @@ _DEFAULT = re.compile(r"\$\{(?P<name>[A-Z0-9_]+):-(?P<value>[^}]*)\}")
 
 
 def demo_values(path: Path = DEMO_FILE) -> frozenset[str]:
-    """Every default scripts/simulator.env gives, and each token inside `name:token` lists."""
+    """Every default scripts/simulator.env gives, and each token inside `name:token[:role]` lists."""
     values: set[str] = set()
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     for match in _DEFAULT.finditer(text):
         value = match.group("value")
         values.add(value)
-        for item in value.split(","):
-            values.add(item.partition(":")[2])
+        for item in value.split(","):  # name:token[:role] lists: the token is a value too
+            parts = item.split(":")
+            if len(parts) > 1:
+                values.add(parts[1])
     return frozenset(v for v in values if v and "$" not in v and "/" not in v)
 
 

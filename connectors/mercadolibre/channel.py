@@ -81,6 +81,7 @@ class MercadoLibreInput(InputChannel):
         # ambiguous POST to land with that timeout in mind.
         self.client = MeliClient(self.api_url, token_provider=self.tokens)
         self.worker: Worker | None = None
+        self.recovery: asyncio.Task | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("mercadolibre_webhook", __name__)
@@ -94,13 +95,15 @@ class MercadoLibreInput(InputChannel):
             channel.worker = Worker(channel.intake, processor)
             channel.worker.in_burst = channel.writer.in_burst
             channel.worker.start()
-            asyncio.get_event_loop().create_task(channel.recover_missed())
+            channel.recovery = asyncio.get_event_loop().create_task(channel.recover_missed())
             retention.schedule(app)
 
         @bp.listener("before_server_stop")
         async def stop_worker(app: Any, loop: Any) -> None:
             if channel.worker:
                 await channel.worker.stop()
+            if channel.recovery and not channel.recovery.done():
+                channel.recovery.cancel()
             await retention.stop(app)
 
         @bp.route("/", methods=["GET"])
