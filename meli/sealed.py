@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from postsale.files import write_private
+from postsale.files import create_once
 from postsale.settings import REPO, Settings
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,4 @@ def cipher_from_settings(current: Settings, key_file: Path = LOCAL_KEY_FILE) -> 
         return TokenCipher([key.strip() for key in current.token_key.split(",") if key.strip()])
     if current.production:  # run_mode refuses this at start; never fall back to a file key there
         raise RuntimeError("MELI_TOKEN_KEY is required in production")
-    if not key_file.exists():
-        write_private(key_file, Fernet.generate_key().decode() + "\n")
-        logger.info("generated a local token key in %s (set MELI_TOKEN_KEY in production)", key_file)
-    return TokenCipher([key_file.read_text(encoding="utf-8").strip()])
+    return TokenCipher([create_once(key_file, Fernet.generate_key().decode() + "\n").strip()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,11 +27,29 @@ def append_private(path: str | Path) -> IO[str]:
     return os.fdopen(descriptor, "a", encoding="utf-8")
 
 
+def create_once(path: str | Path, text: str) -> str:
+    """Write the file unless it exists, atomically, and return what it holds: when several
+    processes start at once (the action server and the Rasa server), all end up reading the
+    one that was linked first, never two different contents."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        write_private(draft, text)
+        try:
+            os.link(draft, path)  # fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
+    return path.read_text(encoding="utf-8")
+
+
 def write_private(path: str | Path, text: str) -> None:
     """Replace the file's content (written beside it, then renamed), mode 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
     os.fchmod(descriptor, PRIVATE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

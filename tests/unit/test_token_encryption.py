@@ -79,3 +79,16 @@ def test_local_mode_generates_a_private_key_file_once(tmp_path) -> None:
     production = settings.load({"RASA_ENDPOINTS": "/nonexistent", "POSTSALE_MODE": "production"})
     with pytest.raises(RuntimeError, match="MELI_TOKEN_KEY is required in production"):
         cipher_from_settings(production, tmp_path / "other.key")
+
+
+def test_servers_starting_together_share_one_local_key(tmp_path) -> None:
+    """The action server and the Rasa server start at once: both must end with the same key."""
+    import concurrent.futures
+
+    key_file = tmp_path / "var" / "token.key"
+    local = settings.load({"RASA_ENDPOINTS": "/nonexistent"})
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        ciphers = list(pool.map(lambda _: cipher_from_settings(local, key_file), range(32)))
+    sealed = ciphers[0].seal("APP_USR-x")
+    assert all(c.open(sealed) == "APP_USR-x" for c in ciphers)
+    assert [p.name for p in key_file.parent.iterdir()] == ["token.key"]
