@@ -171,8 +171,9 @@ class InboxInput(InputChannel):
             if ticket.get("assignee") not in (None, agent.name) and not agent.lead:
                 return response.json({"error": "forbidden", "detail": f"assigned to {ticket['assignee']}; a lead "
                                       "can reassign it"}, 403)
-            if assignee != agent.name and assignee not in {a["name"] for a in agents.listing()}:
-                return response.json({"error": "unknown_agent"}, 400)
+            active = {a["name"] for a in await asyncio.to_thread(agents.listing) if a["status"] == "active"}
+            if assignee != agent.name and assignee not in active:
+                return response.json({"error": "unknown_agent", "detail": "not an active agent"}, 400)
             await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=assignee)
             action = "take" if assignee == agent.name and ticket.get("assignee") in (None, agent.name) else "reassign"
             await asyncio.to_thread(tickets.audit, ticket_id, agent.name, action, assignee)

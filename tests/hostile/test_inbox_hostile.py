@@ -188,3 +188,11 @@ async def test_every_response_forbids_framing_caching_and_foreign_scripts(inbox)
         assert answer.headers["x-frame-options"] == "DENY"
         assert answer.headers["referrer-policy"] == "no-referrer"
         assert answer.headers["cache-control"] == "no-store"
+
+
+async def test_a_lead_cannot_hand_a_ticket_to_a_revoked_or_unknown_agent(inbox) -> None:
+    app, tokens = inbox
+    for name in ("gone", "old", "nobody"):
+        answer = await call(app, "post", "api/tickets/t-open/take", bearer(tokens["lea"]), json={"assignee": name})
+        assert answer.status == 400 and answer.json["error"] == "unknown_agent"
+    assert tickets.get("t-open")["assignee"] is None
