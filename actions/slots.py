@@ -32,7 +32,6 @@ from postsale import catalogue, conversation_id, ids
 from postsale.language import resolve_language
 
 logger = logging.getLogger(__name__)
-MARKETPLACE = "mercadolibre"
 
 ORDER_NUMBER = re.compile(r"(?<!\d)(\d[\d .-]{8,24}\d)(?!\d)")
 
@@ -96,7 +95,7 @@ def order_from_metadata(tracker: Tracker, key: str) -> str | None:
     marketplace = conversation_id.parse(tracker.sender_id)
     if value is None:
         refused = "not an id"
-    elif marketplace is not None and tracker.get_latest_input_channel() != MARKETPLACE:
+    elif marketplace is not None and tracker.get_latest_input_channel() != conversation_id.CHANNEL:
         refused = "marketplace conversation, message not from the marketplace channel"
     elif marketplace is not None and key == "pack_id" and value != marketplace[1]:
         refused = "not this conversation's pack"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 PREFIX = "meli"
+CHANNEL = "mercadolibre"  # the marketplace channel's name: its URL, its input_channel, its ticket origin
 _SHAPE = re.compile(rf"{PREFIX}-([0-9]{{1,20}})-([0-9]{{1,32}})")
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from postsale import conversation_id
+
 PERSONAL_FIELDS = {
     "name", "full_name", "email", "phone", "whatsapp", "document", "cpf", "cnpj", "dni", "rut", "rfc",
     "curp", "address", "zip_code", "birth_date", "social", "bank_account", "pix_key",
 }
-MARKETPLACE_CHANNELS = {"mercadolibre"}
+MARKETPLACE_CHANNELS = {conversation_id.CHANNEL}
 
 
 @dataclass

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from postsale import catalogue, transcript
+from postsale import catalogue, conversation_id, transcript
 from postsale.catalogue import COMPLAINT, HELP
 from postsale.data_requests import decide
 from postsale.masking import mask
 from postsale.order import OrderContext
 from postsale.settings import Handoff
 
-ORIGINS = {"mercadolibre": "Mercado Libre", "rest": "REST", "cmdline": "shell", "inbox": "inbox"}
+ORIGINS = {conversation_id.CHANNEL: "Mercado Libre", "rest": "REST", "cmdline": "shell", "inbox": "inbox"}
 
 
 @dataclass

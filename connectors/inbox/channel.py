@@ -37,7 +37,7 @@ from connectors.conversation import append_events, resume_bot
 from connectors.inbox import auth
 from connectors.inbox.auth import Throttle
 from connectors.inbox.views import live_transcript, summary, user_event_at
-from postsale import agents, catalogue, review_queue, settings, tickets, transcript
+from postsale import agents, catalogue, conversation_id, review_queue, settings, tickets, transcript
 from postsale.agents import Agent
 from postsale.guard import EXPLANATIONS, check_outgoing
 from postsale.settings import SettingsError
@@ -45,7 +45,7 @@ from postsale.settings import SettingsError
 logger = logging.getLogger(__name__)
 PAGE = Path(__file__).with_name("page.html")
 MAX_REPLY = 2000
-MARKETPLACE = "mercadolibre"  # the channel whose running instance posts replies (app.ctx.mercadolibre)
+MARKETPLACE = conversation_id.CHANNEL  # the channel whose running instance posts replies (app.ctx.mercadolibre)
 
 
 def _inline_hash(html: str, tag: str) -> str:

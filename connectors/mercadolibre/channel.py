@@ -37,13 +37,13 @@ from postsale.db import get_engine
 from postsale.settings import Marketplace, SettingsError
 
 logger = logging.getLogger(__name__)
-APP_CONTEXT_NAME = "mercadolibre"  # request.app.ctx.mercadolibre: the running channel, for the inbox
+APP_CONTEXT_NAME = conversation_id.CHANNEL  # request.app.ctx.mercadolibre: the running channel, for the inbox
 
 
 class MercadoLibreInput(InputChannel):
     @classmethod
     def name(cls) -> str:
-        return "mercadolibre"
+        return conversation_id.CHANNEL
 
     @classmethod
     def check_settings(cls, credentials: dict[str, Any] | None) -> None:

@@ -12,6 +12,7 @@ from rasa.core.channels.channel import OutputChannel
 from connectors.mercadolibre.intake import Intake
 from connectors.mercadolibre.reply_text import prepare
 from meli import MeliClient, MeliError, MeliUnavailable
+from postsale import conversation_id
 from postsale.guard import check_outgoing
 from postsale.masking import mask
 
@@ -66,7 +67,7 @@ class MercadoLibreOutput(OutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "mercadolibre"
+        return conversation_id.CHANNEL
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         if self.delivery.guarded:

@@ -37,13 +37,12 @@ from postsale.catalogue import (
     OPEN_CLAIM,
 )
 from postsale.claim import claim_summary
-from postsale.conversation_id import conversation_id
+from postsale.conversation_id import CHANNEL, conversation_id
 from postsale.language import site_language
 
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 REMEMBER_SECONDS = 60.0
-CHANNEL = "mercadolibre"
 
 
 @dataclass
