@@ -65,3 +65,46 @@ def test_api_down_gives_an_honest_reply_and_a_backend_error_ticket(stack: Stack)
     assert "não consegui consultar" in " ".join(replies)
     ticket = [t for t in stack.tickets() if t["conversation_id"] == "live-down-1"][-1]
     assert ticket["reason"] == "backend_error"
+
+
+def _inline_number_questions() -> list[tuple[str, str, str]]:
+    """(story, text, intent) of the test stories where a Help question carries the order number:
+    the same sentences `rasa test` checks offline are sent to the running bot here."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    stories = yaml.safe_load((Path(__file__).resolve().parents[1] / "test_stories.yml").read_text())["stories"]
+    out = []
+    for story in stories:
+        if story["story"].endswith("with the order number in the question"):
+            step = story["steps"][0]
+            out.append((story["story"], re.sub(r"\[([^\]]+)\]\(order_number\)", r"\1", step["user"]), step["intent"]))
+    return out
+
+
+INLINE = _inline_number_questions()
+
+
+def test_every_help_intent_has_an_inline_number_story_in_both_languages() -> None:
+    from postsale.catalogue import HELP_INTENTS
+
+    covered = {(name.split()[0], intent) for name, _, intent in INLINE}
+    assert covered == {(lang, intent) for lang in ("pt", "es") for intent in HELP_INTENTS}
+
+
+@pytest.mark.parametrize(("story", "text", "intent"), INLINE, ids=[s for s, _, _ in INLINE])
+def test_help_question_with_the_order_number_is_answered_in_one_turn(stack: Stack, story: str, text: str,
+                                                                    intent: str) -> None:
+    sender = "inline-" + story.replace(" ", "-")
+    replies = " ".join(stack.say(sender, text))
+    assert replies, "no answer"
+    assert "preciso do número" not in replies and "necesito el número" not in replies, replies  # not asked
+    events = httpx.get(f"{stack.rasa}/conversations/{sender}/tracker", timeout=10).json()["events"]
+    user = [e for e in events if e["event"] == "user"][-1]
+    assert user["parse_data"]["intent"]["name"] == intent
+    actions = [e["name"] for e in events if e["event"] == "action"]
+    assert "action_answer_help" in actions and "utter_ask_order_number" not in actions
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots.get("order_number") == str(SCENARIOS["shipped"].order_id) and slots.get("help_topic") == intent
