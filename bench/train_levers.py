@@ -86,8 +86,8 @@ LEVERS: dict[str, Callable[[Config], Config]] = {
     "C_10": _set(CLASSIFIER, C=10.0),
     "C_100": _set(CLASSIFIER, C=100.0),
     "char_1_4": _set("CountVectorsFeaturizer", CHAR, max_ngram=4),
-    "ted_epochs_20": _set("TEDPolicy", epochs=20),
-    "no_ted": _drop("TEDPolicy"),
+    "with_ted": lambda c: {**c, "policies": c["policies"] + [
+        {"name": "TEDPolicy", "max_history": 5, "epochs": 40, "random_seed": 42}]},
 }
 
 

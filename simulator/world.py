@@ -37,7 +37,7 @@ class World:
         return None
 
 
-def _add(world: World, spec: ScenarioSpec) -> None:
+def add_sale(world: World, spec: ScenarioSpec) -> None:
     now = world.now
     for item in spec.items:
         world.orders[item.order_id] = order_json(spec, item, now)
@@ -56,5 +56,5 @@ def build_world(now: datetime | None = None) -> World:
     """Fresh seed data, dated relative to `now` (default: the current instant)."""
     world = World(now=now or utc_now())
     for spec in SPECS.values():
-        _add(world, spec)
+        add_sale(world, spec)
     return world

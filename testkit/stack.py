@@ -89,10 +89,14 @@ class Stack:
         self.stop()
 
     def start_rasa(self) -> None:
+        self.spawn_rasa()
+        self._wait(f"{self.rasa}/webhooks/mercadolibre/", "rasa")
+
+    def spawn_rasa(self) -> None:
+        """Start the Rasa server without waiting for it (the bench times its start-up)."""
         self._spawn("rasa", [sys.executable, "-m", "connectors", "run", "-m", str(MODEL), "-i", "127.0.0.1",
                              "-p", str(self.rasa_port), "--enable-api", "--endpoints", str(self.endpoints),
                              "--credentials", str(self.credentials)])
-        self._wait(f"{self.rasa}/webhooks/mercadolibre/", "rasa")
 
     def kill_rasa(self) -> None:
         proc = self.procs.pop("rasa")

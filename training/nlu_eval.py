@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = {"macro_f1": 0.90, "routing": 0.97}
 DEFAULT_PIPELINE_CONFIG = {"recipe": "default.v1", "language": "pt", "pipeline": None, "policies": None}
 MODEL_STORE = ROOT / "var" / "eval_models"
+REGEX = ROOT / "data" / "regex.yml"
 Example = tuple[str, str]  # (text as written, intent)
 group = routing_group
 
@@ -82,12 +83,14 @@ def write_nlu(path: Path, examples: list[Example]) -> None:
 
 
 def fingerprint(config: Path, nlu_file: Path) -> str:
-    """What the trained model depends on: config, data, our components, the Rasa version."""
+    """What the trained model depends on: config, data (a file or a folder of them), our
+    components, the Rasa version."""
     import rasa
 
     digest = hashlib.sha256(rasa.__version__.encode())
-    for path in [config, nlu_file, *sorted((ROOT / "nlu_components").glob("*.py"))]:
-        digest.update(path.read_bytes())
+    data = sorted(nlu_file.rglob("*.yml")) if nlu_file.is_dir() else [nlu_file]
+    for path in [config, *data, *sorted((ROOT / "nlu_components").glob("*.py"))]:
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:20]
 
 
@@ -171,10 +174,12 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, Any]:
 def run_split(config: Path, train_set: list[Example], tests: dict[str, list[Example]], workdir: Path,
               label: str) -> dict[str, Any]:
     """Train on `train_set`, score each language's test set; keeps every prediction for the reports."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    nlu_file = workdir / "train.yml"
-    write_nlu(nlu_file, train_set)
-    model, seconds, reused = train(config, nlu_file, f"training {label} ({len(train_set)} examples)")
+    # The served model's regex features too (data/regex.yml: the order number's shape).
+    nlu_dir = workdir / "nlu"
+    nlu_dir.mkdir(parents=True, exist_ok=True)
+    write_nlu(nlu_dir / "train.yml", train_set)
+    shutil.copyfile(REGEX, nlu_dir / REGEX.name)
+    model, seconds, reused = train(config, nlu_dir, f"training {label} ({len(train_set)} examples)")
     result: dict[str, Any] = {"config": str(config), "train_seconds": round(seconds, 1), "reused_model": reused}
     for lang, test in tests.items():
         texts = [plain_text(t) for t, _ in test]

@@ -5,6 +5,8 @@ production), inspect a thread without marking it read, and open or block a threa
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import uuid
 from typing import Any
 
@@ -14,8 +16,13 @@ from simulator.admin.common import bad_request, not_found, read_json
 from simulator.build.conversations import Conversation, clean_moderation, message_json
 from simulator.constants import BUYER_MAX_MESSAGE_LENGTH, MARKETPLACE_CLIENT_ID, SELLER_ID
 from simulator.notify.payloads import message_created
+from simulator.scenarios.index import SPECS
 from simulator.sites import utc_now, utc_z
 from simulator.state import get_state
+from simulator.world import add_sale
+
+MAX_CLONES = 200
+_clone_ids = itertools.count(1)
 
 
 def _find(request: web.Request, raw: Any) -> Conversation | None:
@@ -49,6 +56,32 @@ async def add_buyer_message(request: web.Request) -> web.Response:
                               "notification_queued": queued}, status=201)
 
 
+async def clone_sales(request: web.Request) -> web.Response:
+    """`{"scenario": "shipped", "count": 16}`: that many more sales like the scenario, each with
+    its own pack, orders, shipment and thread (the bench needs more parallel conversations than
+    there are scenarios). Answers with their ids; `/_sim/reset` removes them."""
+    body = await read_json(request)
+    spec = SPECS.get(body.get("scenario")) if isinstance(body, dict) else None
+    count = body.get("count") if isinstance(body, dict) else None
+    if spec is None or not isinstance(count, int) or not 1 <= count <= MAX_CLONES:
+        return bad_request(f"'scenario' (one of {sorted(SPECS)}) and 'count' (1-{MAX_CLONES}) are required")
+    if spec.claim is not None or spec.cancel is not None:
+        return bad_request("only sales without claim or cancellation can be cloned")
+    world = get_state(request).world
+    made = []
+    for _ in range(count):
+        n = next(_clone_ids)
+        items = tuple(dataclasses.replace(item, order_id=2000090000000000 + n * 10 + i)
+                      for i, item in enumerate(spec.items))
+        shipment = spec.shipment and dataclasses.replace(spec.shipment, shipment_id=49000000000 + n)
+        clone = dataclasses.replace(spec, name=f"{spec.name}-clone-{n}", items=items, shipment=shipment,
+                                    pack_id=None if spec.pack_id is None else 2000099000000000 + n)
+        add_sale(world, clone)
+        made.append({"pack_id": clone.pack_id, "order_id": items[0].order_id,
+                     "conversation_id": clone.conversation_id})
+    return web.json_response({"sales": made}, status=201)
+
+
 async def get_conversation(request: web.Request) -> web.Response:
     """The whole thread, oldest first, without the read side effect of the public GET."""
     conv = _find(request, request.match_info["pack_id"])
@@ -77,5 +110,6 @@ async def set_conversation_status(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/buyer_messages", add_buyer_message)
+    app.router.add_post("/_sim/sales/clone", clone_sales)
     app.router.add_get("/_sim/conversations/{pack_id}", get_conversation)
     app.router.add_post("/_sim/conversations/{pack_id}/status", set_conversation_status)

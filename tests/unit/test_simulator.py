@@ -654,3 +654,23 @@ async def test_python_dash_m_prints_banner() -> None:
     finally:
         proc.terminate()
         await proc.wait()
+
+
+async def test_cloned_sales_have_their_own_order_shipment_and_thread(client: TestClient) -> None:
+    made = await client.post("/_sim/sales/clone", json={"scenario": "shipped", "count": 3})
+    assert made.status == 201
+    sales = (await made.json())["sales"]
+    assert len({s["pack_id"] for s in sales}) == 3
+    original = SCENARIOS["shipped"]
+    for sale in sales:
+        order = await (await client.get(f"/orders/{sale['order_id']}", headers=AUTH)).json()
+        assert order["status"] == "paid" and order["pack_id"] == sale["pack_id"]
+        assert order["shipping"]["id"] != original.shipment_id
+        shipment = await client.get(f"/shipments/{order['shipping']['id']}", headers=AUTH)
+        assert shipment.status == 200 and (await shipment.json())["status"] == "shipped"
+        said = await client.post("/_sim/buyer_messages", json={"pack_id": sale["pack_id"], "text": "cade?"})
+        assert said.status == 201
+    thread = await (await client.get(f"/_sim/conversations/{sales[0]['pack_id']}")).json()
+    assert [m["text"] for m in thread["messages"]][-1:] == ["cade?"]
+    refused = await client.post("/_sim/sales/clone", json={"scenario": "open_claim", "count": 1})
+    assert refused.status == 400 and "claim" in (await refused.json())["message"]
