@@ -62,7 +62,10 @@ BENCH_SCENARIOS = ["paid_not_shipped", "shipped", "delivered", "pending_payment"
 
 
 def conversations(count: int) -> list[dict[str, Any]]:
-    return [{"pack": str(SCENARIOS[name].pack_id or SCENARIOS[name].order_id), "order": str(SCENARIOS[name].order_id)}
+    """`pack`: the conversation (the pack, or the order of a sale without pack); `pack_id`: the
+    pack for REST's metadata, only when the sale has one (an order id there is not a pack)."""
+    return [{"pack": str(SCENARIOS[name].pack_id or SCENARIOS[name].order_id), "order": str(SCENARIOS[name].order_id),
+             "pack_id": SCENARIOS[name].pack_id and str(SCENARIOS[name].pack_id)}
             for name in BENCH_SCENARIOS][:count]
 
 
@@ -75,11 +78,15 @@ class Bench:
     # --- REST --------------------------------------------------------------------------------
     def rest(self, sender: str, conv: dict[str, Any]) -> tuple[float, int]:
         started = time.perf_counter()
-        status, answer = self.poster.post(f"{self.stack.rasa}/webhooks/rest/webhook", {
-            "sender": sender, "message": QUESTION,
-            "metadata": {"order_id": conv["order"], "pack_id": conv["pack"], "site_id": "MLB", "language": "pt"}})
+        metadata = {"order_id": conv["order"], "site_id": "MLB", "language": "pt"}
+        if conv.get("pack_id"):
+            metadata["pack_id"] = conv["pack_id"]
+        status, answer = self.poster.post(f"{self.stack.rasa}/webhooks/rest/webhook",
+                                          {"sender": sender, "message": QUESTION, "metadata": metadata})
         if status != 200:
             raise RuntimeError(f"REST channel answered {status}")
+        if not answer or "não consegui" in " ".join(m.get("text", "") for m in answer):
+            raise RuntimeError(f"REST anchor not answered by the bot: {answer}")
         return (time.perf_counter() - started) * 1000, len(answer)
 
     # --- Mercado Libre channel ----------------------------------------------------------------
@@ -395,7 +402,8 @@ def main() -> int:
             cpu2 = cpu_seconds(pids)
             rest_cpu, channel_cpu = cpu_per_message(cpu0, cpu1, total), cpu_per_message(cpu1, cpu2, total)
             clones = stack.sim_post("/_sim/sales/clone", {"scenario": "shipped", "count": max(CURVE_LEVELS)})["sales"]
-            sales = [{"pack": str(c["conversation_id"]), "order": str(c["order_id"])} for c in clones]
+            sales = [{"pack": str(c["conversation_id"]), "order": str(c["order_id"]),
+                      "pack_id": c["pack_id"] and str(c["pack_id"])} for c in clones]
             for sale in sales:  # the same history length on both paths, as above
                 bench.rest(f"curve-{sale['pack']}", sale)
             clone_size = bench.answer_size(sales[0]["pack"])

@@ -57,7 +57,7 @@ def _create_tables(engine: Engine) -> None:
 
 
 # Threads whose transactions go first: the webhook's group commit (a 200 is waiting on it).
-URGENT_THREADS = {"intake-writer"}
+URGENT_THREADS = {"intake-writer"}  # connectors/mercadolibre/intake_writer.py WRITER_THREAD
 
 
 class WriterLock:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     func,
     or_,
     select,
@@ -98,6 +99,15 @@ replies = Table(
 )
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A notification the worker is done with, and how it ended."""
+
+    row_id: int
+    outcome: str
+    conversation: str | None
+
+
 @dataclass
 class IntakeRow:
     id: int
@@ -156,20 +166,28 @@ class Intake:
 
         A duplicate is skipped by the unique index (ON CONFLICT DO NOTHING) without aborting the
         others; SQLite and PostgreSQL both support it."""
-        insert = (sqlite_insert if is_sqlite(self.engine) else pg_insert)(notifications)
+        insert = (sqlite_insert if is_sqlite(self.engine) else pg_insert)(notifications).on_conflict_do_nothing()
         now = time.time()
         # Inserted in key order: two replicas writing overlapping batches (the marketplace
         # delivering one notification to both) then wait on each other instead of deadlocking.
-        order = sorted(range(len(notes)), key=lambda i: notes[i].dedup_key)
-        stored = [False] * len(notes)
+        rows = sorted(({"seller_id": note.user_id, "topic": note.topic, "resource": note.resource,
+                        "dedup_key": note.dedup_key, "payload": note.as_json(), "status": "pending",
+                        "attempts": 0, "received_at": now, "not_before": 0.0} for note in notes),
+                      key=lambda row: row["dedup_key"])
+        # One statement for the batch, then one query for what it stored (a duplicate keeps the
+        # received_at of its first delivery): two round trips instead of one per notification,
+        # which kept the write lock, and so the next acknowledgement, waiting under a burst.
         with self.engine.begin() as conn:
-            for i in order:
-                note = notes[i]
-                result = conn.execute(insert.values(
-                    seller_id=note.user_id, topic=note.topic, resource=note.resource, dedup_key=note.dedup_key,
-                    payload=note.as_json(), status="pending", attempts=0, received_at=now, not_before=0.0,
-                ).on_conflict_do_nothing())
-                stored[i] = result.rowcount == 1
+            conn.execute(insert, rows)
+            new = set(conn.execute(select(notifications.c.dedup_key).where(and_(
+                notifications.c.dedup_key.in_([row["dedup_key"] for row in rows]),
+                notifications.c.received_at == now))).scalars())
+        first: set[str] = set()
+        stored = []
+        for note in notes:  # the same key twice in one batch: only the first is "stored"
+            fresh = note.dedup_key in new and note.dedup_key not in first
+            first.add(note.dedup_key)
+            stored.append(fresh)
         return stored
 
     def claim(self, limit: int = 50, lease: float = LEASE_SECONDS) -> list[IntakeRow]:
@@ -179,26 +197,26 @@ class Intake:
             and_(notifications.c.status == "pending", notifications.c.not_before <= now),
             and_(notifications.c.status == "processing", notifications.c.locked_until < now),
         )
-        claimed: list[IntakeRow] = []
-        query = select(notifications).where(due).order_by(notifications.c.id).limit(limit)
+        query = select(notifications.c.id).where(due).order_by(notifications.c.id).limit(limit)
         if self.shared:
             # Rows another replica is claiming right now are skipped instead of waited for.
             query = query.with_for_update(skip_locked=True)
+        until = now + lease
         with self.engine.begin() as conn:
-            rows = conn.execute(query).fetchall()
-            for row in rows:
-                # Conditional update: only one replica wins a row (SQLite: BEGIN IMMEDIATE;
-                # PostgreSQL: the rows are locked by this transaction already).
-                won = conn.execute(
-                    notifications.update()
-                    .where(and_(notifications.c.id == row.id, due))
-                    .values(status="processing", locked_until=now + lease, locked_by=self.worker_id,
-                            attempts=notifications.c.attempts + 1)
-                ).rowcount
-                if won:
-                    claimed.append(IntakeRow(row.id, row.seller_id, row.topic, row.resource,
-                                             json.loads(row.payload), row.attempts + 1))
-        return claimed
+            ids = list(conn.execute(query).scalars())
+            if not ids:
+                return []
+            # One conditional update for the batch (SQLite: BEGIN IMMEDIATE; PostgreSQL: the rows
+            # are locked by this transaction already), then the rows it won: three statements
+            # instead of one per row, so the webhook's inserts wait less for the write lock.
+            conn.execute(notifications.update().where(and_(notifications.c.id.in_(ids), due)).values(
+                status="processing", locked_until=until, locked_by=self.worker_id,
+                attempts=notifications.c.attempts + 1))
+            rows = conn.execute(select(notifications).where(and_(
+                notifications.c.id.in_(ids), notifications.c.locked_by == self.worker_id,
+                notifications.c.locked_until == until)).order_by(notifications.c.id)).fetchall()
+        return [IntakeRow(row.id, row.seller_id, row.topic, row.resource, json.loads(row.payload), row.attempts)
+                for row in rows]
 
     # --- conversation guard (replicas sharing the database) ---------------------------------
     def set_conversation(self, row_id: int, conversation: str) -> None:
@@ -235,10 +253,19 @@ class Intake:
                       attempts=notifications.c.attempts - 1))
 
     def finish(self, row_id: int, outcome: str, conversation: str | None = None) -> None:
+        self.finish_many([Finished(row_id, outcome, conversation)])
+
+    def finish_many(self, done: list[Finished]) -> list[None]:
+        """Several rows marked done in one transaction (the worker's group commit)."""
+        now = time.time()
+        c = notifications.c
+        statement = notifications.update().where(c.id == bindparam("row_id")).values(
+            status="done", outcome=bindparam("outcome_"), conversation=bindparam("conversation_"),
+            processed_at=now, locked_until=None, error=None)
         with self.engine.begin() as conn:
-            conn.execute(notifications.update().where(notifications.c.id == row_id).values(
-                status="done", outcome=outcome, conversation=conversation,
-                processed_at=time.time(), locked_until=None, error=None))
+            conn.execute(statement, [{"row_id": d.row_id, "outcome_": d.outcome, "conversation_": d.conversation}
+                                     for d in done])
+        return [None] * len(done)
 
     def retry_later(self, row_id: int, attempts: int, error: str) -> bool:
         """Back to pending with backoff; after MAX_ATTEMPTS it is parked as failed."""

@@ -43,6 +43,11 @@ from postsale.language import site_language
 logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 REMEMBER_SECONDS = 60.0
+# An open thread is not asked again for its state within this time. If the marketplace blocks it
+# meanwhile, posting the reply fails with the block's reason and the conversation is handed off
+# (`blocked_on_send`), the same outcome one GET earlier would have had.
+OPEN_THREAD_SECONDS = 30.0
+KNOWN_PACKS = 10_000  # a pack's orders never change: remembered, this many at most
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Processor:
         self.on_new_message = on_new_message
         self.rasa_agent = rasa_agent or (lambda: None)
         self._remembered: dict[str, tuple[dict[str, Any], float]] = {}
+        self._open_threads: dict[str, float] = {}  # pack -> when it was last seen open
+        self._packs: dict[str, dict[str, Any]] = {}  # pack -> its orders and buyer
 
     # --- phase 1: find the conversation (parallel) ------------------------------------------
     async def resolve(self, row: IntakeRow) -> Job:
@@ -112,11 +119,9 @@ class Processor:
         if msg.status not in ("available", ""):
             return f"not_available:{msg.status}"
         context = await self._context(job.key, msg)
-        thread = await self.client.get_pack_messages(job.key, self.seller_id, limit=1)
-        status = thread.get("conversation_status") or {}
-        blocked = status.get("status") == "blocked"
+        status = await self._thread_status(job.key)
         metadata = {**context, "message_id": msg.id}
-        if blocked:
+        if status.get("status") == "blocked":
             reason = str(status.get("substatus") or "blocked")
             await self._handoff(job, BLOCKED_CONVERSATION, metadata, buyer_text=msg.text,
                                 detail=reason, suppress=True)
@@ -147,6 +152,7 @@ class Processor:
                                 suppress=False, to_user=msg.from_user_id)
             return "moderated"
         if delivery.blocked:
+            self._open_threads.pop(job.key, None)
             await self._handoff(job, BLOCKED_CONVERSATION, metadata, detail=delivery.blocked, suppress=True)
             return "blocked_on_send"
         if delivery.errors and not delivery.sent:
@@ -199,6 +205,19 @@ class Processor:
         return True
 
     # --- helpers -----------------------------------------------------------------------------
+    async def _thread_status(self, pack_key: str) -> dict[str, Any]:
+        """The thread's `conversation_status`; an open thread seen lately is not fetched again."""
+        seen = self._open_threads.get(pack_key)
+        if seen is not None and time.monotonic() - seen < OPEN_THREAD_SECONDS:
+            return {"status": "active"}
+        thread = await self.client.get_pack_messages(pack_key, self.seller_id, limit=1)
+        status = thread.get("conversation_status") or {}
+        if status.get("status") == "blocked":
+            self._open_threads.pop(pack_key, None)
+        else:
+            self._open_threads[pack_key] = time.monotonic()
+        return status
+
     async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
         orders = await self._orders_of(pack_key)
         site = msg.site_id
@@ -214,6 +233,16 @@ class Processor:
 
     async def _orders_of(self, pack_key: str) -> dict[str, Any]:
         """Pack → its orders; a 404 means the "pack" is an order id (packs can be null)."""
+        if pack_key in self._packs:
+            return dict(self._packs[pack_key])
+        orders = await self._find_orders(pack_key)
+        if orders.get("order_ids"):
+            if len(self._packs) >= KNOWN_PACKS:
+                self._packs.pop(next(iter(self._packs)))
+            self._packs[pack_key] = orders
+        return dict(orders)
+
+    async def _find_orders(self, pack_key: str) -> dict[str, Any]:
         known = await asyncio.to_thread(self.intake.conversation, self.seller_id, pack_key)
         if known and known.get("order_ids"):
             ids = json.loads(known["order_ids"])

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 
 from connectors.mercadolibre.intake import Intake, IntakeRow
+from connectors.mercadolibre.intake_writer import Finisher
 from connectors.mercadolibre.processing import Job, Processor
 from meli import MeliError
 
@@ -32,6 +33,7 @@ class Worker:
     def __init__(self, intake: Intake, processor: Processor, *, poll_seconds: float = 0.5,
                  batch: int = 50, max_conversations: int = 8, fetch_concurrency: int = 4) -> None:
         self.intake = intake
+        self.finisher = Finisher(intake)
         self.processor = processor
         self.poll_seconds = poll_seconds
         self.batch = batch
@@ -71,6 +73,7 @@ class Worker:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self.finisher.stop()
 
     def wake(self) -> None:
         self._wake.set()
@@ -137,6 +140,9 @@ class Worker:
             async with self._slots:
                 queue = self._queues[key]
                 while queue:
+                    # A turn holds the event loop for milliseconds at a time (Rasa loads and saves
+                    # the conversation there): none starts while a burst is being acknowledged.
+                    await self._yield_to_burst()
                     await self._run(queue.popleft())
         finally:
             self._queues.pop(key, None)
@@ -164,7 +170,7 @@ class Worker:
             logger.exception("processing notification %s failed", job.row.id)
             await self._retry(job.row.id, job.row.attempts, repr(exc))
             return
-        await asyncio.to_thread(self.intake.finish, job.row.id, outcome, job.key)
+        await self.finisher.finish(job.row.id, outcome, job.key)
         self._in_flight.discard(job.row.id)
         logger.info("notification %s (%s) -> %s", job.row.id, job.row.topic, outcome)
 

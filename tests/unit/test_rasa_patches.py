@@ -25,7 +25,7 @@ def patched() -> Iterator[None]:
     rasa_patches.remove()
 
 
-def test_apply_installs_both_and_remove_restores_rasa() -> None:
+def test_apply_installs_them_all_and_remove_restores_rasa() -> None:
     rasa_patches.remove()
     assert not rasa_patches.applied()
     assert rasa.core.agent.MessageProcessor is MessageProcessor
@@ -74,3 +74,16 @@ def test_validation_errors_are_rasas_own(result: dict) -> None:
 def test_a_valid_result_passes_both(patched: None) -> None:
     good = {"events": [{"event": "slot", "name": "language", "value": "es"}], "responses": [{"text": "hola"}]}
     assert RemoteAction("action_x", None)._validate_action_result(good) is True
+
+
+def test_remembered_event_types_are_rasas_own(patched: None) -> None:
+    """Patch 4: Rasa's class for every event type, an unknown name still refused, the default kept."""
+    from rasa.shared.core.events import Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    for cls in all_subclasses(Event):  # several classes share a name ("user"): Rasa's pick is kept
+        assert Event.resolve_by_type(cls.type_name) is rasa_patches._ORIGINAL_RESOLVE(cls.type_name)
+        assert Event.resolve_by_type(cls.type_name) is rasa_patches._ORIGINAL_RESOLVE(cls.type_name)  # remembered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=UserUttered) is UserUttered
