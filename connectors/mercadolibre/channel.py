@@ -87,6 +87,10 @@ class MercadoLibreInput(InputChannel):
         bp = Blueprint("mercadolibre_webhook", __name__)
         channel = self
 
+        @bp.listener("before_server_start")
+        async def warm_up(app: Any, loop: Any) -> None:
+            await asyncio.to_thread(channel.intake.warm_up)
+
         @bp.listener("after_server_start")
         async def start_worker(app: Any, loop: Any) -> None:
             setattr(app.ctx, APP_CONTEXT_NAME, channel)

@@ -12,6 +12,7 @@ import pytest
 from postsale.db import get_engine
 from testkit.postgres import create_pg_database, drop_pg_database, pg_available
 from tests.unit.test_intake_guard import (  # noqa: F401 - collected here with this module's db_url
+    test_batch_insert_tells_stored_from_duplicate_and_warm_up_leaves_nothing,
     test_blockers_follow_the_conversation_and_release_keeps_the_turn,
     test_concurrent_claims_never_share_a_row,
     test_every_channel_table_works_on_the_database,

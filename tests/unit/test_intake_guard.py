@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from connectors.mercadolibre.intake import Intake, notifications
+from connectors.mercadolibre.intake import Finished, Intake, notifications
 from connectors.mercadolibre.notification import Notification
 from connectors.mercadolibre.processing import Job
 from connectors.mercadolibre.worker import Worker
@@ -200,3 +200,19 @@ async def test_every_channel_table_works_on_the_database(db_url: str, simulator,
                   "reason": "complaint_damaged"})
     assert [(t["id"], t["interaction_type"]) for t in tickets.queue()] == [("t1", "Complaint")]
     assert tickets.update("t1", status="resolved") and tickets.open_for("conv") is None
+
+
+def test_batch_insert_tells_stored_from_duplicate_and_warm_up_leaves_nothing(db_url: str) -> None:
+    intake = Intake(get_engine(db_url), worker_id="a")
+    intake.warm_up()
+    assert rows(intake) == {}
+    first, again = message("c1", 1), message("c1", 2)
+    assert intake.add_many([first, again, first]) == [True, True, False]  # twice in one batch
+    assert intake.add_many([again, message("c1", 3)]) == [False, True]  # already stored
+    claimed = intake.claim(10)
+    assert [r.resource for r in claimed] == ["c1m1", "c1m2", "c1m3"] and {r.attempts for r in claimed} == {1}
+    assert intake.claim(10) == []  # leased
+    intake.finish_many([Finished(claimed[0].id, "answered", "c1"), Finished(claimed[1].id, "no_reply", None)])
+    stored = rows(intake)
+    assert [stored[r.id]["status"] for r in claimed] == ["done", "done", "processing"]
+    assert stored[claimed[0].id]["outcome"] == "answered" and stored[claimed[0].id]["conversation"] == "c1"
