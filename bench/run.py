@@ -38,6 +38,7 @@ import httpx
 
 from simulator import SCENARIOS
 from testkit.poster import Poster
+from testkit.scale import REPLICAS, ScaleStack, services_missing
 from testkit.stack import MODEL, Stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,18 +71,21 @@ def conversations(count: int) -> list[dict[str, Any]]:
 
 
 class Bench:
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, rasa_urls: list[str] | None = None, webhooks: list[str] | None = None) -> None:
+        """`rasa_urls`/`webhooks`: the replicas' addresses (default: the stack's one server)."""
         self.stack = stack
+        self.rasa_urls = rasa_urls or [stack.rasa]
+        self.webhooks = webhooks or [stack.webhook]
         self.http = httpx.Client(timeout=60, limits=httpx.Limits(max_connections=64))  # GETs only
         self.poster = Poster()
 
     # --- REST --------------------------------------------------------------------------------
-    def rest(self, sender: str, conv: dict[str, Any]) -> tuple[float, int]:
+    def rest(self, sender: str, conv: dict[str, Any], replica: int = 0) -> tuple[float, int]:
         started = time.perf_counter()
         metadata = {"order_id": conv["order"], "site_id": "MLB", "language": "pt"}
         if conv.get("pack_id"):
             metadata["pack_id"] = conv["pack_id"]
-        status, answer = self.poster.post(f"{self.stack.rasa}/webhooks/rest/webhook",
+        status, answer = self.poster.post(f"{self.rasa_urls[replica % len(self.rasa_urls)]}/webhooks/rest/webhook",
                                           {"sender": sender, "message": QUESTION, "metadata": metadata})
         if status != 200:
             raise RuntimeError(f"REST channel answered {status}")
@@ -99,9 +103,9 @@ class Bench:
             "_id": str(uuid.uuid4()), "resource": data["id"], "user_id": SELLER, "topic": "messages",
             "actions": ["created"], "application_id": APP, "attempts": 1}
 
-    def deliver(self, notification: dict[str, Any]) -> float:
+    def deliver(self, notification: dict[str, Any], replica: int = 0) -> float:
         started = time.time()
-        status, answer = self.poster.post(self.stack.webhook, notification)
+        status, answer = self.poster.post(self.webhooks[replica % len(self.webhooks)], notification)
         if status != 200:
             raise RuntimeError(f"webhook refused a notification: {status} {answer}")
         return started
@@ -133,9 +137,9 @@ class Bench:
                 count, quiet_since = now, time.time()
         return count - before
 
-    def channel(self, pack: str, per_answer: int) -> float:
+    def channel(self, pack: str, per_answer: int, replica: int = 0) -> float:
         before = len(self.replies(pack))
-        started = self.deliver(self.buyer_message(pack))
+        started = self.deliver(self.buyer_message(pack), replica)
         posted = self.wait_replies(pack, before + per_answer)
         return (posted[before + per_answer - 1]["epoch"] - started) * 1000
 
@@ -291,20 +295,21 @@ def curve(bench: Bench, pids: dict[str, int], sales: list[dict[str, Any]], size:
             latencies: list[float] = []
             lock = threading.Lock()
 
-            def one(conv: dict[str, Any], path: str = path, per_conv: int = per_conv,
+            def one(index: int, path: str = path, per_conv: int = per_conv, convs: list[dict[str, Any]] = convs,
                     latencies: list[float] = latencies, lock: threading.Lock = lock) -> None:
-                for _ in range(per_conv):
+                conv = convs[index]
+                for i in range(per_conv):  # with replicas, each message to the next one
                     if path == "rest":
-                        ms = bench.rest(f"curve-{conv['pack']}", conv)[0]
+                        ms = bench.rest(f"curve-{conv['pack']}", conv, replica=index + i)[0]
                     else:
-                        ms = bench.channel(conv["pack"], size)
+                        ms = bench.channel(conv["pack"], size, replica=index + i)
                     with lock:
                         latencies.append(ms)
 
             cpu0 = cpu_seconds(pids)
             started = time.perf_counter()
             with ThreadPoolExecutor(level) as pool:
-                list(pool.map(one, convs))
+                list(pool.map(one, range(level)))
             elapsed = time.perf_counter() - started
             cpu1 = cpu_seconds(pids)
             count = level * per_conv
@@ -313,6 +318,32 @@ def curve(bench: Bench, pids: dict[str, int], sales: list[dict[str, Any]], size:
                          "p95_ms": round(pct(latencies, 95)),
                          "cpu_ms_per_msg": {k: round(1000 * (cpu1[k] - cpu0[k]) / count) for k in cpu0}})
     return rows
+
+
+def clone_sales(bench: Bench) -> tuple[list[dict[str, Any]], int]:
+    """Enough sales for the curve's largest level, each with one turn behind it; their answer size."""
+    clones = bench.stack.sim_post("/_sim/sales/clone", {"scenario": "shipped", "count": max(CURVE_LEVELS)})["sales"]
+    sales = [{"pack": str(c["conversation_id"]), "order": str(c["order_id"]),
+              "pack_id": c["pack_id"] and str(c["pack_id"])} for c in clones]
+    for sale in sales:  # the same history length on both paths
+        bench.rest(f"curve-{sale['pack']}", sale)
+    return sales, bench.answer_size(sales[0]["pack"])
+
+
+def replicas_curve() -> tuple[list[dict[str, Any]], str]:
+    """The cost curve again with two Rasa replicas (testkit/scale.py), each message of a
+    conversation to the next replica, as a load balancer without stickiness would send them."""
+    missing = services_missing()
+    if missing:
+        return [], f"skipped: {missing}"
+    with tempfile.TemporaryDirectory() as tmp, ScaleStack(Path(tmp)) as scale:
+        bench = Bench(scale, rasa_urls=[scale.urls[r] for r in REPLICAS],
+                      webhooks=[scale.webhook_of(r) for r in REPLICAS])
+        sales, size = clone_sales(bench)
+        pids = {r: scale.procs[r].pid for r in (*REPLICAS, "actions", "simulator")}
+        rows = curve(bench, pids, sales, size)
+        memory = ", ".join(f"{r} {peak_memory_mb(scale.procs[r].pid):.0f} MB" for r in REPLICAS)
+    return rows, f"(peak memory {memory})"
 
 
 def fake_notification() -> dict[str, Any]:
@@ -372,6 +403,8 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--train", action="store_true", help="retrain the full model to time it (~6 min)")
     parser.add_argument("--no-curve", action="store_true", help="skip the cost curve (1-16 conversations)")
+    parser.add_argument("--replicas", action="store_true",
+                        help="also the cost curve of two replicas on PostgreSQL, Redis and RabbitMQ")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     args = parser.parse_args()
     convs = conversations(max(args.conversations, 2))
@@ -401,13 +434,7 @@ def main() -> int:
             channel_tp, lost, duplicated = bench.channel_throughput(convs, args.per_conversation, sizes)
             cpu2 = cpu_seconds(pids)
             rest_cpu, channel_cpu = cpu_per_message(cpu0, cpu1, total), cpu_per_message(cpu1, cpu2, total)
-            clones = stack.sim_post("/_sim/sales/clone", {"scenario": "shipped", "count": max(CURVE_LEVELS)})["sales"]
-            sales = [{"pack": str(c["conversation_id"]), "order": str(c["order_id"]),
-                      "pack_id": c["pack_id"] and str(c["pack_id"])} for c in clones]
-            for sale in sales:  # the same history length on both paths, as above
-                bench.rest(f"curve-{sale['pack']}", sale)
-            clone_size = bench.answer_size(sales[0]["pack"])
-            cost_curve = [] if args.no_curve else curve(bench, pids, sales, clone_size)
+            cost_curve = [] if args.no_curve else curve(bench, pids, *clone_sales(bench))
             acks, ack_failures = bench.ack_burst(args.burst)
             storm = bench.ack_duplicate_storm(convs, sizes)
             busy = bench.ack_while_processing(convs, sizes)
@@ -415,6 +442,7 @@ def main() -> int:
             up_s, after_start, after_failures = bench.restart()
         finally:
             stack.stop()
+    replica_curve, replica_note = (replicas_curve() if args.replicas else ([], "not run (--replicas)"))
     train_s, train_note = training_seconds(args.train)
     load_s = model_load_seconds()
 
@@ -455,17 +483,19 @@ def main() -> int:
           f"{args.messages} messages per latency run, question: {QUESTION!r}")
     for name, figure, target in rows:
         print(f"{name:<{width}}{figure:<62}{target}")
-    if cost_curve:
-        print("\ncost curve: conversations at once -> throughput, latency, CPU ms per message (rasa/actions/simulator)")
-        for row in cost_curve:
-            cpu = row["cpu_ms_per_msg"]
+    for title, rows_ in (("one Rasa server, SQLite", cost_curve),
+                         (f"two Rasa replicas, PostgreSQL + Redis + RabbitMQ {replica_note}", replica_curve)):
+        if not rows_:
+            continue
+        print(f"\ncost curve, {title}: conversations at once -> throughput, latency, CPU ms per message")
+        for row in rows_:
+            cpu = ", ".join(f"{k} {v}" for k, v in row["cpu_ms_per_msg"].items() if k != "bench")
             print(f"  {row['path']:<8}{row['conversations']:>3} conv  {row['msg_per_s']:6.1f} msg/s  "
-                  f"p50 {row['p50_ms']:5d} ms  p95 {row['p95_ms']:5d} ms  "
-                  f"CPU {cpu['rasa']}/{cpu['actions']}/{cpu['simulator']}")
+                  f"p50 {row['p50_ms']:5d} ms  p95 {row['p95_ms']:5d} ms  CPU {cpu}")
     result.update(rest_ms=rest, channel_ms=channel, api_ms=api_ms, rest_tp=rest_tp, channel_tp=channel_tp,
                   lost=lost, duplicated=duplicated, ack_ms=acks, ack_failures=ack_failures, train_s=train_s,
                   memory_mb=memory, ack_storm_ms=storm[0], ack_busy_ms=busy[0], ack_after_start_ms=after_start,
-                  startup_s=up_s, model_load_s=load_s, curve=cost_curve)
+                  startup_s=up_s, model_load_s=load_s, curve=cost_curve, replica_curve=replica_curve)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result))
     return 0

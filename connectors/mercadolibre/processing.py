@@ -26,7 +26,7 @@ from connectors.mercadolibre.message import IncomingMessage, parse_message
 from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.resolution import says_solved
 from connectors.trigger import ChannelTrigger
-from meli import MeliClient, MeliNotFound
+from meli import MeliClient, MeliError, MeliNotFound
 from postsale import catalogue, tickets
 from postsale.catalogue import (
     BACKEND_ERROR,
@@ -106,6 +106,7 @@ class Processor:
         # Only a row claimed before can have replies already (a crash after replying, before
         # marking it done); on the first attempt the check would be one more transaction per message.
         if job.row.attempts > 1 and await asyncio.to_thread(self.intake.replies_for_notification, job.row.id):
+            await self._record_unrecorded_parts(job)
             return "already_answered"
         if job.message is not None:
             return await self._buyer_message(job)
@@ -205,6 +206,34 @@ class Processor:
         return True
 
     # --- helpers -----------------------------------------------------------------------------
+    async def _record_unrecorded_parts(self, job: Job) -> None:
+        """A process killed between posting one part of an answer and recording it left that part
+        in the thread but not in meli_replies. The buyer has it; the inbox's transcript and the
+        duplicate checks must too: the seller's unrecorded messages of the thread, from this
+        notification's first recorded part on, are recorded as its replies."""
+        assert job.key is not None
+        recorded = await asyncio.to_thread(self.intake.replies_for, job.key)
+        known = {str(r["message_id"]) for r in recorded if r["message_id"]}
+        ours = [str(r["message_id"]) for r in recorded if r["notification_id"] == job.row.id and r["message_id"]]
+        try:
+            thread = await self.client.get_pack_messages(job.key, self.seller_id, limit=20)
+        except MeliError as err:
+            logger.warning("thread of pack %s unavailable to reconcile replies: %s", job.key, err)
+            return
+        messages = thread.get("messages") or []
+        created = {str(m.get("id")): str((m.get("message_date") or {}).get("created") or "") for m in messages}
+        since = min((created[i] for i in ours if i in created), default=None)
+        if since is None:
+            return
+        for msg in messages:
+            message_id = str(msg.get("id"))
+            if (message_id not in known and created[message_id] >= since
+                    and str((msg.get("from") or {}).get("user_id")) == str(self.seller_id)):
+                await asyncio.to_thread(self.intake.record_reply, self.seller_id, job.key, str(msg.get("text") or ""),
+                                        "sent", message_id, None, job.row.id)
+                logger.info("reply %s of notification %s was posted before a restart: recorded", message_id,
+                            job.row.id)
+
     async def _thread_status(self, pack_key: str) -> dict[str, Any]:
         """The thread's `conversation_status`; an open thread seen lately is not fetched again."""
         seen = self._open_threads.get(pack_key)
