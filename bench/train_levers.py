@@ -84,7 +84,7 @@ LEVERS: dict[str, Callable[[Config], Config]] = {
     "current": lambda c: c,
     "whitespace_tokenizer": _replace(TOKENIZER, "WhitespaceTokenizer"),
     "C_10": _set(CLASSIFIER, C=10.0),
-    "C_100": _set(CLASSIFIER, C=100.0),
+    "C_30": _set(CLASSIFIER, C=30.0),
     "char_1_4": _set("CountVectorsFeaturizer", CHAR, max_ngram=4),
     "with_ted": lambda c: {**c, "policies": c["policies"] + [
         {"name": "TEDPolicy", "max_history": 5, "epochs": 40, "random_seed": 42}]},
