@@ -41,8 +41,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p var models
 
 # Train only when the training inputs changed: a content hash of domain, config, data and our
-# NLU components is kept next to the model. (Rasa's own cache check retrains DIET every time
-# with this pipeline, which would cost minutes on every start.)
+# NLU components is kept next to the model. When they changed, `rasa train` reuses from its
+# graph cache (.rasa/cache) every component whose inputs did not change (an NLU-only change
+# retrains the NLU components and restores the dialogue policies).
 if [ "${SKIP_TRAIN:-0}" != "1" ]; then
   FINGERPRINT="$(cat domain.yml config.yml $(find data nlu_components -type f \( -name '*.yml' -o -name '*.py' \) | sort) | sha256sum | cut -c1-32)"
   if [ -f models/bot.tar.gz ] && [ "$(cat models/bot.fingerprint 2>/dev/null || true)" = "$FINGERPRINT" ]; then
@@ -53,8 +54,12 @@ if [ "${SKIP_TRAIN:-0}" != "1" ]; then
     .venv/bin/rasa train --out models --fixed-model-name bot >var/train.log 2>&1 &
     train_pid=$!
     # A heartbeat with Rasa's own stage and epoch counter, so a trainer sees it is moving.
+    # Polled every second (the time recorded below is to the second), reported every 20 s.
+    ticks=0
     while kill -0 "$train_pid" 2>/dev/null; do
-      sleep 20
+      sleep 1
+      ticks=$((ticks + 1))
+      [ $((ticks % 20)) -eq 0 ] || continue
       kill -0 "$train_pid" 2>/dev/null || break
       stage="$(tr '\r' '\n' <var/train.log | grep -oE "Starting to train component '[A-Za-z]+'|Epochs: +[0-9]+%" | tail -1 || true)"
       echo "    ... training $(( $(date +%s) - started ))s ${stage:+($stage)}"
