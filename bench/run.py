@@ -1,6 +1,7 @@
 """The product's figures, side by side in one run on this machine, as one table.
 
-    .venv/bin/python bench/run.py [--messages 60] [--conversations 10] [--burst 1000] [--train]
+    .venv/bin/python bench/run.py [--messages 60] [--conversations 6] [--burst 1000] [--train]
+                                  [--no-curve] [--replicas]
 
 Starts the real stack (simulator, action server, Rasa server; testkit/stack.py) and measures:
 1. latency, one message at a time, of the same buyer question (it needs the order API)
@@ -10,12 +11,16 @@ Starts the real stack (simulator, action server, Rasa server; testkit/stack.py) 
    plus the time of the API calls only the channel makes (GET message, GET thread, POST reply);
 2. sustained throughput with `--conversations` conversations in parallel, each sending its
    messages in order, for both paths; and, for the channel, lost and duplicated replies;
-3. webhook ack latency under a burst of `--burst` notifications from 20 concurrent senders;
-4. training time of the full model (`--train` retrains into a temp dir; otherwise the time
-   scripts/setup.sh recorded in models/bot.train_seconds), and the peak memory (VmHWM) of the
-   Rasa server and the action server.
-Targets (issues #7 and #14) are printed next to each figure.
-"""
+3. webhook ack latency under a burst of `--burst` notifications from 20 concurrent senders,
+   during a duplicate storm, while the bot answers a burst, and right after a kill -9 and
+   restart (with the start-up time to the first acknowledged notification);
+4. the cost curve: throughput, p50/p95 latency and CPU per message at 1, 2, 4, 8 and 16
+   conversations at once, both paths; with `--replicas` again on two replicas over
+   PostgreSQL, Redis and RabbitMQ (testkit/scale.py);
+5. training time of the full model (`--train` retrains into a temp dir; otherwise the time
+   scripts/setup.sh recorded in models/bot.train_seconds), the model's load time, and the peak
+   memory (VmHWM) of the Rasa server and the action server.
+Targets (issues #7 and #14) are printed next to each figure."""
 
 from __future__ import annotations
 
