@@ -47,7 +47,7 @@ REMEMBER_SECONDS = 60.0
 # meanwhile, posting the reply fails with the block's reason and the conversation is handed off
 # (`blocked_on_send`), the same outcome one GET earlier would have had.
 OPEN_THREAD_SECONDS = 30.0
-KNOWN_PACKS = 10_000  # a pack's orders never change: remembered, this many at most
+KNOWN_PACKS = 10_000  # packs whose orders (they never change) and open thread are remembered, at most
 
 
 @dataclass
@@ -241,10 +241,11 @@ class Processor:
             return {"status": "active"}
         thread = await self.client.get_pack_messages(pack_key, self.seller_id, limit=1)
         status = thread.get("conversation_status") or {}
-        if status.get("status") == "blocked":
-            self._open_threads.pop(pack_key, None)
-        else:
+        self._open_threads.pop(pack_key, None)  # re-inserted last: the oldest entry is first
+        if status.get("status") != "blocked":
             self._open_threads[pack_key] = time.monotonic()
+            if len(self._open_threads) > KNOWN_PACKS:
+                self._open_threads.pop(next(iter(self._open_threads)))
         return status
 
     async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
