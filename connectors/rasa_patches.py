@@ -1,8 +1,7 @@
 """Our changes to Rasa's own server, in one place, applied once at start (`python -m connectors`).
 
-The first, second, fourth and fifth were found by profiling (py-spy) the bench under load; all are
-written against the
-source of one Rasa release: `apply()` refuses any other version, so an upgrade means reading
+The first, second, fourth and fifth were found by profiling (py-spy) the bench under load; all
+are written against the source of one Rasa release: `apply()` refuses any other version, so an upgrade means reading
 the new source again, not finding out in production.
 
 1. Action-result validation compiled once. Rasa validates every action server response with
@@ -80,6 +79,8 @@ async def _load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
     gc.freeze()
     logger.info("%d objects of the loaded server frozen out of the garbage collector", gc.get_freeze_count())
     return agent
+
+
 _EVENT_TYPES: dict[str, type[Event]] = {}
 
 

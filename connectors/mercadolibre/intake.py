@@ -99,6 +99,12 @@ replies = Table(
 )
 
 
+def _pending_row(note: Notification, now: float) -> dict[str, Any]:
+    """A stored notification, waiting for the worker."""
+    return {"seller_id": note.user_id, "topic": note.topic, "resource": note.resource, "dedup_key": note.dedup_key,
+            "payload": note.as_json(), "status": "pending", "attempts": 0, "received_at": now, "not_before": 0.0}
+
+
 @dataclass(frozen=True)
 class Finished:
     """A notification the worker is done with, and how it ended."""
@@ -169,10 +175,7 @@ class Intake:
         now = time.time()
         # Inserted in key order: two replicas writing overlapping batches (the marketplace
         # delivering one notification to both) then wait on each other instead of deadlocking.
-        rows = sorted(({"seller_id": note.user_id, "topic": note.topic, "resource": note.resource,
-                        "dedup_key": note.dedup_key, "payload": note.as_json(), "status": "pending",
-                        "attempts": 0, "received_at": now, "not_before": 0.0} for note in notes),
-                      key=lambda row: row["dedup_key"])
+        rows = sorted((_pending_row(note, now) for note in notes), key=lambda row: row["dedup_key"])
         with self.engine.begin() as conn:
             new = self._insert(conn, rows, now)
         first: set[str] = set()
@@ -197,12 +200,12 @@ class Intake:
         """Open a pooled connection and compile the webhook's statements before the first
         notification: the first acknowledgements after a start paid for both (60-70 ms)."""
         now = time.time()
+        probe = Notification(topic="messages", resource="warm-up", user_id=0, application_id=0,
+                             notification_id=None, attempts=1, sent=None)
         with self.engine.connect() as conn:
             transaction = conn.begin()
             try:
-                self._insert(conn, [{"seller_id": 0, "topic": "messages", "resource": "warm-up",
-                                     "dedup_key": "warm-up", "payload": "{}", "status": "pending", "attempts": 0,
-                                     "received_at": now, "not_before": 0.0}], now)
+                self._insert(conn, [_pending_row(probe, now)], now)
             finally:
                 transaction.rollback()  # nothing stays
 

@@ -50,6 +50,14 @@ OPEN_THREAD_SECONDS = 30.0
 KNOWN_PACKS = 10_000  # packs whose orders (they never change) and open thread are remembered, at most
 
 
+def _remember(memory: dict[str, Any], key: str, value: Any) -> None:
+    """Keep `value` under `key` as the newest entry; past KNOWN_PACKS the oldest goes."""
+    memory.pop(key, None)
+    memory[key] = value
+    if len(memory) > KNOWN_PACKS:
+        memory.pop(next(iter(memory)))
+
+
 @dataclass
 class Job:
     row: IntakeRow
@@ -241,11 +249,10 @@ class Processor:
             return {"status": "active"}
         thread = await self.client.get_pack_messages(pack_key, self.seller_id, limit=1)
         status = thread.get("conversation_status") or {}
-        self._open_threads.pop(pack_key, None)  # re-inserted last: the oldest entry is first
-        if status.get("status") != "blocked":
-            self._open_threads[pack_key] = time.monotonic()
-            if len(self._open_threads) > KNOWN_PACKS:
-                self._open_threads.pop(next(iter(self._open_threads)))
+        if status.get("status") == "blocked":
+            self._open_threads.pop(pack_key, None)
+        else:
+            _remember(self._open_threads, pack_key, time.monotonic())
         return status
 
     async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
@@ -267,9 +274,7 @@ class Processor:
             return dict(self._packs[pack_key])
         orders = await self._find_orders(pack_key)
         if orders.get("order_ids"):
-            if len(self._packs) >= KNOWN_PACKS:
-                self._packs.pop(next(iter(self._packs)))
-            self._packs[pack_key] = orders
+            _remember(self._packs, pack_key, orders)
         return dict(orders)
 
     async def _find_orders(self, pack_key: str) -> dict[str, Any]:
