@@ -28,7 +28,7 @@ class ActionHandoff(Action):
         else:
             response = "utter_handoff_complaint" if complaint else "utter_handoff_human"
         dispatcher.utter_message(response=response)
-        return await hand_off(tracker, request, get_client(), dispatcher)
+        return await hand_off(tracker, request, get_client(tracker.sender_id), dispatcher)
 
 
 class ActionFallback(Action):
@@ -47,4 +47,5 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(response="utter_handoff_low_confidence")
-        return await hand_off(tracker, HandoffRequest("low_confidence", HELP), get_client(), dispatcher)
+        return await hand_off(tracker, HandoffRequest("low_confidence", HELP), get_client(tracker.sender_id),
+                              dispatcher)

@@ -2,7 +2,8 @@
 
 The ticket's shape is postsale.handoff's; here the tracker and the API fill it: the transcript
 from the conversation's events, the order and products from Mercado Libre, the open claim for a
-complaint. Destinations and business hours come from postsale.settings.
+complaint. Destinations and business hours are the store's (postsale/stores.py: its overrides over
+postsale.settings), read on every handoff so an admin's change applies to the next message.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from actions.answers.claim import claims_of
 from actions.delivery import deliver
 from actions.order import load_order_context
 from meli import MeliClient, MeliError
-from postsale import settings
+from postsale import stores
 from postsale.business_hours import next_opening, opening_text
 from postsale.catalogue import BACKEND_ERROR, COMPLAINT
 from postsale.claim import claim_summary
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 async def build_ticket(
     tracker: Tracker, request: HandoffRequest, client: MeliClient | None, config: Handoff | None = None,
 ) -> dict[str, Any]:
-    config = config if config is not None else settings.current().handoff
+    config = config if config is not None else stores.handoff_for_conversation(tracker.sender_id)
     ticket = new_ticket(
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "rest",
@@ -61,7 +62,7 @@ async def hand_off(
     tracker: Tracker, request: HandoffRequest, client: MeliClient | None,
     dispatcher: CollectingDispatcher | None = None,
 ) -> list[EventType]:
-    config = settings.current().handoff
+    config = stores.handoff_for_conversation(tracker.sender_id)  # the store's settings, read on every handoff
     ticket = await build_ticket(tracker, request, client, config)
     targets = await deliver(ticket, config)
     opening = next_opening(config.business_hours)

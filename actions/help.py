@@ -23,8 +23,8 @@ from actions.api import get_client
 from actions.handoff import hand_off
 from actions.order import load_order_context
 from meli import MeliClient, MeliError
-from postsale import catalogue
-from postsale.catalogue import BACKEND_ERROR, HELP
+from postsale import catalogue, stores
+from postsale.catalogue import BACKEND_ERROR, HELP, HELP_TO_AGENTS
 from postsale.order import OrderContext
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,10 @@ class ActionAnswerHelp(Action):
         topic = tracker.get_slot("help_topic")
         topic = topic if topic in HANDLERS else catalogue.DEFAULT_HELP_TOPIC
         lang = tracker.get_slot("language") or "pt"
-        client = get_client()
+        client = get_client(tracker.sender_id)
+        if stores.handoff_for_conversation(tracker.sender_id).help_route == "agents":
+            dispatcher.utter_message(response="utter_handoff_human")
+            return await hand_off(tracker, HandoffRequest(HELP_TO_AGENTS, HELP), client, dispatcher)
         answer = await answer_topic(
             client, topic, tracker.get_slot("order_id"), tracker.get_slot("pack_id"), lang
         )

@@ -153,7 +153,7 @@ class ValidateOrderForm(FormValidationAction):
         if number in (tracker.get_slot("order_id"), tracker.get_slot("pack_id")):
             return {"order_number": number}
         try:
-            ctx = await resolve_order_number(get_client(), number)
+            ctx = await resolve_order_number(get_client(tracker.sender_id), number)
         except MeliNotFound:
             dispatcher.utter_message(response="utter_order_not_found", order_number=number)
             return {"order_number": None}

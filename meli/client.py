@@ -270,6 +270,20 @@ class MeliClient:
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
 
+    async def exchange_code(self, client_id: str, client_secret: str, code: str, redirect_uri: str,
+                            code_verifier: str) -> dict[str, Any]:
+        """The connect flow's authorization code (PKCE S256) for the store's first token pair."""
+        return await self.request(
+            "POST", "/oauth/token", auth=False, retry_ambiguous=False,
+            data={"grant_type": "authorization_code", "client_id": client_id, "client_secret": client_secret,
+                  "code": code, "redirect_uri": redirect_uri, "code_verifier": code_verifier},
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+
+    async def get_me(self, access_token: str) -> dict[str, Any]:
+        """`GET /users/me` with a given token: who just authorised the app (id, nickname, site)."""
+        return await self.request("GET", "/users/me", auth=False, headers={"Authorization": f"Bearer {access_token}"})
+
 
 def _decode(response: httpx.Response) -> Any:
     if not response.content:

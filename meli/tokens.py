@@ -5,7 +5,7 @@ a dead token and the seller's integration stops. So the refresh runs inside a wr
 transaction that first takes the row's write lock (a no-op UPDATE, which works on SQLite and
 PostgreSQL alike) and the new pair is
 committed before anyone uses it; callers that were waiting see the new token and skip their
-own refresh. Both tokens are stored encrypted (meli/sealed.py); only this module opens them.
+own refresh. Both tokens are stored encrypted (postsale/sealed.py); only this module opens them.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from meli.errors import MeliAuthError, MeliError
-from meli.sealed import TokenCipher, cipher_from_settings
-from postsale import settings
+from postsale import settings, stores
 from postsale.db import get_engine, metadata
+from postsale.sealed import TokenCipher, cipher_from_settings
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH_SECONDS = 300
 CACHE_SECONDS = 30.0  # how long a token read from SQL is trusted without reading it again
+STORE_DISCONNECTED = "store_disconnected"  # MeliAuthError.code: the store must connect again
 
 tokens = Table(
     "meli_tokens",
@@ -132,7 +133,18 @@ class TokenStore:
                 if row.access_token and row.access_token != rejected and fresh:
                     tx.commit()
                     return row.access_token  # somebody else refreshed meanwhile
-                body = await self._exchange(row.refresh_token)
+                try:
+                    body = await self._exchange(row.refresh_token)
+                except MeliError as err:
+                    if err.code != "invalid_grant":
+                        raise
+                    # The seller revoked the app, changed password, or the token aged out: only
+                    # the seller can fix it, by connecting the store again (the admin page).
+                    tx.rollback()
+                    if stores.disconnect(self.seller_id, "invalid_grant: connect the store again"):
+                        logger.warning("store %s disconnected: its refresh token was refused", self.seller_id)
+                    raise MeliAuthError("the store's authorization was revoked or expired", status=401,
+                                        code=STORE_DISCONNECTED) from err
                 conn.execute(tokens.update().where(tokens.c.seller_id == self.seller_id).values(
                     access_token=self.cipher.seal(body["access_token"]),
                     refresh_token=self.cipher.seal(body["refresh_token"]),
@@ -157,3 +169,17 @@ class TokenStore:
             logger.warning("stored refresh token rejected; using the configured one")
             return await self.oauth.refresh_token(self.app.client_id, self.app.client_secret,
                                                   self.configured_refresh)
+
+
+def store_tokens(seller_id: int, body: dict[str, Any], engine: Engine | None = None,
+                 cipher: TokenCipher | None = None) -> None:
+    """The tokens of an authorization-code exchange (the connect flow), sealed, replacing any the
+    store had: a reconnected store's old refresh token is dead anyway."""
+    engine = engine or get_engine()
+    cipher = cipher or cipher_from_settings(settings.current())
+    values = {"access_token": cipher.seal(body["access_token"]),
+              "refresh_token": cipher.seal(body.get("refresh_token")),
+              "expires_at": time.time() + float(body.get("expires_in") or 21600), "updated_at": time.time()}
+    with engine.begin() as conn:
+        if not conn.execute(tokens.update().where(tokens.c.seller_id == int(seller_id)).values(**values)).rowcount:
+            conn.execute(tokens.insert().values(seller_id=int(seller_id), **values))

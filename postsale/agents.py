@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from postsale.db import get_engine, metadata
 
-AGENT, LEAD = "agent", "lead"
-ROLES = (AGENT, LEAD)
+AGENT, LEAD, ADMIN = "agent", "lead", "admin"
+ROLES = (AGENT, LEAD, ADMIN)
 DAY = 86400.0
 
 agents = Table(
@@ -49,7 +49,13 @@ class Agent:
 
     @property
     def lead(self) -> bool:
-        return self.role == LEAD
+        """Leads manage their stores' agents, tickets and settings; an admin is a lead of every store."""
+        return self.role in (LEAD, ADMIN)
+
+    @property
+    def admin(self) -> bool:
+        """Admins connect stores and see all of them."""
+        return self.role == ADMIN
 
 
 def hash_token(token: str) -> str:
@@ -116,19 +122,29 @@ def listing() -> list[dict[str, object]]:
             for r in rows]
 
 
-def seed(configured: Mapping[str, str], leads: frozenset[str] = frozenset()) -> None:
-    """INBOX_AGENTS (token -> name): each agent exists with that token; a revoked one stays revoked."""
+def names_without_store() -> list[str]:
+    """Agents and leads given no store yet (the upgrade path gives them the configured one)."""
+    from postsale.stores import agent_stores
+
+    with get_engine().connect() as conn:
+        return list(conn.execute(select(agents.c.name).where(
+            agents.c.role != ADMIN, agents.c.name.notin_(select(agent_stores.c.agent)))).scalars())
+
+
+def seed(configured: Mapping[str, str], roles: Mapping[str, str] | None = None) -> None:
+    """INBOX_AGENTS (token -> name, name -> role): each agent exists with that token; a revoked
+    one stays revoked."""
     try:
-        _seed(configured, leads)
+        _seed(configured, roles or {})
     except IntegrityError:  # another replica starting at the same moment wrote them first
-        _seed(configured, leads)
+        _seed(configured, roles or {})
 
 
-def _seed(configured: Mapping[str, str], leads: frozenset[str]) -> None:
+def _seed(configured: Mapping[str, str], roles: Mapping[str, str]) -> None:
     now = time.time()
     with get_engine().begin() as conn:
         for token, name in configured.items():
-            role = LEAD if name in leads else AGENT
+            role = roles.get(name, AGENT)
             row = conn.execute(select(agents).where(agents.c.name == name)).first()
             if row is None:
                 conn.execute(agents.insert().values(name=name, role=role, token_hash=hash_token(token),

@@ -83,6 +83,8 @@ BLOCKED_CONVERSATION = "blocked_conversation"
 BLOCKED_OUTGOING_TEXT = "blocked_outgoing_text"
 MODERATED_REPLY = "moderated_reply"
 BACKEND_ERROR = "backend_error"
+# The store sends Help straight to agents (its `help_route` setting: postsale/stores.py).
+HELP_TO_AGENTS = "help_to_agents"
 OPEN_CLAIM = "open_claim"
 MEDIATION = "mediation"
 # The marketplace is arbitrating (with deadlines): a Complaint, first in the agents' queue.

@@ -8,11 +8,12 @@ in one database, so the channel and the inbox always see the same tickets.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from postsale import settings
@@ -45,15 +46,41 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# Run after a column was added to an existing table (an upgrade): fills it from what the rows
+# already hold. table name -> function(connection).
+BACKFILLS: dict[str, Callable[[Connection], None]] = {}
+
+
 def _create_tables(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
-        metadata.create_all(engine)  # SQLite: BEGIN IMMEDIATE already serialises processes
+        with engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE already serialises processes
+            metadata.create_all(conn)
+            _add_missing_columns(conn)
         return
     # Replicas and the action server start together: without a lock two of them both see a
     # table missing and the second CREATE fails. The advisory lock ends with the transaction.
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
         metadata.create_all(conn)
+        _add_missing_columns(conn)
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """The upgrade path for a database made by an older release: a column a table gained (all
+    are nullable) is added, and its table's backfill run. create_all only creates missing tables."""
+    inspector = inspect(conn)
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = [column for column in table.columns if column.name not in present]
+        for column in missing:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
+        if missing and table.name in BACKFILLS:
+            BACKFILLS[table.name](conn)
+        for index in table.indexes if missing else ():
+            index.create(conn, checkfirst=True)
 
 
 # Threads whose transactions go first: the webhook's group commit (a 200 is waiting on it).

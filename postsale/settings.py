@@ -29,6 +29,9 @@ DEFAULT_DB_URL = "sqlite:///var/mercadolibre.db"
 DEFAULT_ENDPOINTS = "endpoints.yml"
 DEFAULT_REVIEW_QUEUE = REPO / "var" / "review_queue.jsonl"
 ASSISTANT_KINDS = ("rule_based", "generative")
+# Who answers Help: the bot, or straight to agents (as the seed's integration lets a seller choose).
+# Complaints and requests for a person always go to agents.
+HELP_ROUTES = ("bot", "agents")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MODES = ("local", "production")  # POSTSALE_MODE: see postsale/run_mode.py for what production refuses
 DEFAULT_RETENTION_DAYS = 90.0
@@ -62,15 +65,22 @@ class Marketplace:
     conversation_guard: bool | None = None
     # Notifications accepted per seller per minute (MELI_WEBHOOK_RATE); the excess gets 429.
     webhook_rate_per_minute: int = DEFAULT_WEBHOOK_RATE
+    # The OAuth connect flow (admin page): the redirect URI registered with the application, and
+    # an authorization page replacing the sites' own (the simulator's, in local mode).
+    redirect_uri: str | None = None
+    auth_url: str | None = None
 
     def require_channel(self) -> None:
-        """The marketplace channel cannot run without its app, seller and a token."""
+        """The marketplace channel needs its application; stores connect in the admin page, or
+        one comes from MELI_SELLER_ID with its token (the single-store configuration)."""
         if self.app_id is None:
             raise SettingsError("MELI_APP_ID is required by the Mercado Libre channel (your application id)")
-        if self.seller_id is None:
-            raise SettingsError("MELI_SELLER_ID is required by the Mercado Libre channel (the seller's user id)")
-        if not (self.refresh_token or self.access_token):
-            raise SettingsError("the Mercado Libre channel needs MELI_REFRESH_TOKEN or MELI_ACCESS_TOKEN")
+        if self.seller_id is not None and not (self.refresh_token or self.access_token):
+            raise SettingsError("MELI_SELLER_ID needs MELI_REFRESH_TOKEN or MELI_ACCESS_TOKEN (or connect the "
+                                "store in the admin page and leave MELI_SELLER_ID unset)")
+        if self.seller_id is None and not self.can_refresh:
+            raise SettingsError("MELI_CLIENT_ID and MELI_CLIENT_SECRET are required to connect stores "
+                                "(or set MELI_SELLER_ID with its token)")
 
     @property
     def can_refresh(self) -> bool:
@@ -128,6 +138,7 @@ class Handoff:
     data_requests: tuple[str, ...] = ()
     business_hours: BusinessHours | None = None  # None: people are always there
     take_within_minutes: float = 0.0  # 0: no ticket is flagged for waiting
+    help_route: str = "bot"  # HELP_ROUTES: "agents" hands every Help question to a person
 
 
 @dataclass(frozen=True)
@@ -136,7 +147,7 @@ class Settings:
     handoff: Handoff = field(default_factory=Handoff)
     database_url: str = DEFAULT_DB_URL
     inbox_agents: Mapping[str, str] = field(default_factory=dict)  # token -> agent name
-    inbox_leads: frozenset[str] = frozenset()  # agents of INBOX_AGENTS given as name:token:lead
+    inbox_roles: Mapping[str, str] = field(default_factory=dict)  # name -> lead|admin (INBOX_AGENTS name:token:role)
     review_queue_path: Path = DEFAULT_REVIEW_QUEUE
     endpoints_path: Path = Path(DEFAULT_ENDPOINTS)
     log_level: str = "INFO"  # LOG_LEVEL, Rasa's own variable: the product's loggers follow it too
@@ -172,11 +183,13 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             conversation_guard=_flag(env, "MELI_CONVERSATION_GUARD", auto=True),
             webhook_rate_per_minute=int(_number(env, "MELI_WEBHOOK_RATE", DEFAULT_WEBHOOK_RATE,
                                                 "a whole number of notifications per minute", whole=True)),
+            redirect_uri=_url(env, "MELI_REDIRECT_URI"),
+            auth_url=_url(env, "MELI_AUTH_URL"),
         ),
         handoff=_handoff(env, endpoints),
         database_url=_text(env, "MELI_DB_URL") or DEFAULT_DB_URL,
         inbox_agents=parse_agents(_text(env, "INBOX_AGENTS")),
-        inbox_leads=parse_leads(_text(env, "INBOX_AGENTS")),
+        inbox_roles=parse_roles(_text(env, "INBOX_AGENTS")),
         review_queue_path=Path(_text(env, "REVIEW_QUEUE_PATH") or DEFAULT_REVIEW_QUEUE),
         endpoints_path=endpoints,
         log_level=_log_level(env),
@@ -206,21 +219,22 @@ def reset() -> None:
 
 
 def parse_agents(value: str | None) -> dict[str, str]:
-    """INBOX_AGENTS="name:token,name:token:lead" as token -> name (seeds postsale/agents.py)."""
+    """INBOX_AGENTS="name:token,name:token:lead,name:token:admin" as token -> name (seeds postsale/agents.py)."""
     agents: dict[str, str] = {}
     for item in (value or "").split(","):
         if not item.strip():
             continue
         name, token, role = (item.strip().split(":") + ["", ""])[:3]
-        if not name or not token or item.strip().count(":") > 2 or role not in ("", "agent", "lead"):
-            raise SettingsError(f"INBOX_AGENTS: {item.strip()!r} is not name:token or name:token:lead")
+        if not name or not token or item.strip().count(":") > 2 or role not in ("", "agent", "lead", "admin"):
+            raise SettingsError(f"INBOX_AGENTS: {item.strip()!r} is not name:token or name:token:lead|admin")
         agents[token] = name
     return agents
 
 
-def parse_leads(value: str | None) -> frozenset[str]:
-    return frozenset(item.strip().split(":")[0] for item in (value or "").split(",")
-                     if item.strip().endswith(":lead"))
+def parse_roles(value: str | None) -> dict[str, str]:
+    """name -> role for the INBOX_AGENTS entries given a role (lead or admin)."""
+    return {parts[0]: parts[2] for parts in (item.strip().split(":") for item in (value or "").split(","))
+            if len(parts) == 3 and parts[2] in ("lead", "admin")}
 
 
 def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
@@ -235,7 +249,7 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
         if section is not None and not isinstance(section, dict):
             raise SettingsError(f"{where}: must be a mapping")
         config = dict(section or {})
-    for key in ("jsonl_path", "webhook_url", "webhook_secret", "assistant_kind"):
+    for key in ("jsonl_path", "webhook_url", "webhook_secret", "assistant_kind", "help_route"):
         if f"HANDOFF_{key.upper()}" in env:
             config[key] = env[f"HANDOFF_{key.upper()}"] or None
     inbox = _flag(env, "HANDOFF_INBOX") if "HANDOFF_INBOX" in env else bool(config.get("inbox"))
@@ -243,6 +257,10 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
     if kind not in ASSISTANT_KINDS:
         name = "HANDOFF_ASSISTANT_KIND" if "HANDOFF_ASSISTANT_KIND" in env else f"{where}.assistant_kind"
         raise SettingsError(f"{name}: {kind!r} is not one of {', '.join(ASSISTANT_KINDS)}")
+    route = str(config.get("help_route") or "bot")
+    if route not in HELP_ROUTES:
+        name = "HANDOFF_HELP_ROUTE" if "HANDOFF_HELP_ROUTE" in env else f"{where}.help_route"
+        raise SettingsError(f"{name}: {route!r} is not one of {', '.join(HELP_ROUTES)}")
     requests = config.get("data_requests") or []
     if not isinstance(requests, list):
         raise SettingsError(f"{where}.data_requests: must be a list of field names")
@@ -263,7 +281,15 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
         data_requests=tuple(str(r) for r in requests),
         business_hours=BusinessHours.from_mapping(hours, f"{where}.business_hours") if hours else None,
         take_within_minutes=take_within,
+        help_route=route,
     )
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    value = _text(env, name)
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise SettingsError(f"{name} must be an http(s) URL, got {value!r}")
+    return value
 
 
 def _log_level(env: Mapping[str, str]) -> str:

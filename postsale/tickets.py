@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, String, Table, Text, and_, select
+from sqlalchemy import BigInteger, Column, Float, Integer, String, Table, Text, and_, or_, select
+from sqlalchemy.engine import Connection
 
+from postsale import conversation_id as conversation_ids
 from postsale.catalogue import CLAIM_REASONS, COMPLAINT
-from postsale.db import get_engine, metadata
+from postsale.db import BACKFILLS, get_engine, metadata
 from postsale.masking import mask
 
 OPEN = ("open", "assigned")
@@ -24,6 +27,8 @@ tickets = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("conversation_id", String(128), nullable=False, index=True),
+    # The store (marketplace conversations: conversation_id's seller); None for other channels.
+    Column("seller_id", BigInteger, nullable=True, index=True),
     Column("channel", String(32), nullable=True),
     Column("origin", String(64), nullable=True),
     Column("interaction_type", String(16), nullable=False),
@@ -70,7 +75,8 @@ def save(ticket: dict[str, Any]) -> dict[str, Any]:
             tickets.c.conversation_id == ticket["conversation_id"], tickets.c.status.in_(OPEN)))).first()
         if row is None:
             conn.execute(tickets.insert().values(
-                id=ticket["id"], conversation_id=ticket["conversation_id"], channel=ticket.get("channel"),
+                id=ticket["id"], conversation_id=ticket["conversation_id"],
+                seller_id=store_of(ticket["conversation_id"]), channel=ticket.get("channel"),
                 origin=ticket.get("origin"), interaction_type=ticket["interaction_type"],
                 reason=ticket["reason"], reasons=json.dumps([ticket["reason"]]),
                 language=ticket.get("language"), priority=priority(ticket), status="open",
@@ -94,24 +100,53 @@ def save(ticket: dict[str, Any]) -> dict[str, Any]:
 
 def _as_dict(row: Any) -> dict[str, Any]:
     body = json.loads(row.body)
-    body.update(id=row.id, status=row.status, assignee=row.assignee, priority=row.priority,
+    body.update(id=row.id, seller_id=row.seller_id, status=row.status, assignee=row.assignee, priority=row.priority,
                 interaction_type=row.interaction_type, reason=row.reason, reasons=json.loads(row.reasons),
                 created_ts=row.created_at, updated_ts=row.updated_at)
     return body
 
 
-def queue() -> list[dict[str, Any]]:
-    """Open tickets, most urgent first, then the longest waiting."""
+def store_of(conversation: str) -> int | None:
+    """The store a conversation belongs to: the seller of a marketplace conversation id."""
+    parsed = conversation_ids.parse(conversation)
+    return parsed[0] if parsed else None
+
+
+def _in_scope(stores: Iterable[int] | None) -> Any:
+    """Tickets of these stores, and tickets of no store (the deployment's own REST channel);
+    None: every ticket (an admin)."""
+    if stores is None:
+        return tickets.c.id.isnot(None)
+    return or_(tickets.c.seller_id.in_(list(stores)), tickets.c.seller_id.is_(None))
+
+
+def queue(stores: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Open tickets of the caller's stores, most urgent first, then the longest waiting."""
     with get_engine().connect() as conn:
-        rows = conn.execute(select(tickets).where(tickets.c.status.in_(OPEN))
+        rows = conn.execute(select(tickets).where(tickets.c.status.in_(OPEN), _in_scope(stores))
                             .order_by(tickets.c.priority, tickets.c.created_at)).fetchall()
     return [_as_dict(r) for r in rows]
 
 
-def get(ticket_id: str) -> dict[str, Any] | None:
+def get(ticket_id: str, stores: Iterable[int] | None = None) -> dict[str, Any] | None:
+    """A ticket, if it is within `stores` (None: any): another store's ticket does not exist for
+    the caller."""
     with get_engine().connect() as conn:
-        row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+        row = conn.execute(select(tickets).where(tickets.c.id == ticket_id, _in_scope(stores))).first()
     return _as_dict(row) if row else None
+
+
+def _backfill_sellers(conn: Connection) -> None:
+    """Tickets written before tickets had a store: the store is in their conversation id."""
+    rows = conn.execute(select(tickets.c.id, tickets.c.conversation_id).where(
+        tickets.c.seller_id.is_(None), tickets.c.conversation_id.like(f"{conversation_ids.PREFIX}-%"))).fetchall()
+    for row in rows:
+        seller = store_of(row.conversation_id)
+        if seller is not None:
+            conn.execute(tickets.update().where(tickets.c.id == row.id).values(seller_id=seller))
+
+
+BACKFILLS[tickets.name] = _backfill_sellers
 
 
 def open_for(conversation_id: str) -> dict[str, Any] | None:

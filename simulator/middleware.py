@@ -22,7 +22,9 @@ ADMIN_PREFIX = "/_sim"
 # The buyer chat page is the simulator's own UI, not Mercado Libre API: no token, no faults, no log.
 CHAT_PREFIX = "/chat"
 SIMULATOR_PREFIXES = (ADMIN_PREFIX, CHAT_PREFIX)
-UNAUTHENTICATED_PREFIXES = (*SIMULATOR_PREFIXES, "/oauth/")
+# The seller-facing authorization page (auth.mercadolivre.com.br on the real marketplace) has no token either.
+UNAUTHENTICATED_PREFIXES = (*SIMULATOR_PREFIXES, "/oauth/", "/authorization")
+SELLER = "seller_id"  # request[SELLER]: the seller whose token made the request
 
 
 def _is_admin(request: web.Request) -> bool:
@@ -102,8 +104,10 @@ async def require_bearer(request: web.Request, handler: Handler) -> web.StreamRe
     if not header:
         return generic_error(401, "authorization value not present")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not get_state(request).token_valid(token.strip()):
+    seller = get_state(request).token_seller(token.strip()) if scheme.lower() == "bearer" else None
+    if seller is None:
         return generic_error(401, "invalid access token")
+    request[SELLER] = seller
     return await handler(request)
 
 

@@ -21,6 +21,7 @@ from simulator.constants import (
     APP_ID,
     REFRESH_TOKEN,
     SELLER_ID,
+    SELLER_NICKNAME,
     TOKEN_SCOPE,
     TOKEN_TTL_SECONDS,
 )
@@ -48,28 +49,50 @@ class SimState:
         self.faults: list[Fault] = []
         self.requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOGGED_REQUESTS)
         self.request_waiters: set[_RequestWaiter] = set()
-        self.access_tokens: set[str] = {ACCESS_TOKEN}
-        self.refresh_token: str = REFRESH_TOKEN
+        self.sellers: dict[int, SimSeller] = {SELLER_ID: SimSeller(SELLER_ID, SELLER_NICKNAME, "MLB")}
+        self.access_tokens: dict[str, int] = {ACCESS_TOKEN: SELLER_ID}  # token -> the seller it acts for
+        self.refresh_tokens: dict[int, str] = {SELLER_ID: REFRESH_TOKEN}  # seller -> its one valid refresh token
+        self.grants: dict[str, Grant] = {}  # authorization code -> what it was issued for
         self.used_codes: set[str] = set()
         self.forced_moderation: list[str] = []
         self._fault_seq = 0
 
     # -- tokens -------------------------------------------------------------------------------
+    @property
+    def refresh_token(self) -> str | None:
+        """The default seller's current refresh token."""
+        return self.refresh_tokens.get(SELLER_ID)
+
     def token_valid(self, token: str) -> bool:
         return token in self.access_tokens
 
-    def expire_access_tokens(self) -> None:
-        """Simulate every access token expiring at once (the refresh token stays valid)."""
-        self.access_tokens.clear()
+    def token_seller(self, token: str) -> int | None:
+        return self.access_tokens.get(token)
 
-    def issue_tokens(self) -> dict[str, Any]:
-        """New access + refresh token; the previous refresh token stops working (single use)."""
+    def expire_access_tokens(self, seller_id: int | None = None) -> None:
+        """Every access token (or one seller's) expires at once; refresh tokens stay valid."""
+        self.access_tokens = {t: s for t, s in self.access_tokens.items() if seller_id is not None and s != seller_id}
+
+    def revoke(self, seller_id: int) -> None:
+        """The seller removed the app: its access and refresh tokens stop working."""
+        self.expire_access_tokens(seller_id)
+        self.refresh_tokens.pop(seller_id, None)
+
+    def seller_of_refresh(self, refresh: str) -> int | None:
+        return next((seller for seller, token in self.refresh_tokens.items() if token == refresh), None)
+
+    def add_seller(self, seller_id: int, nickname: str, site_id: str) -> SimSeller:
+        seller = self.sellers[seller_id] = SimSeller(seller_id, nickname, site_id)
+        return seller
+
+    def issue_tokens(self, seller_id: int = SELLER_ID) -> dict[str, Any]:
+        """New access + refresh token; the seller's previous refresh token stops working (single use)."""
         stamp = utc_now().strftime("%m%d%H")
-        access = f"APP_USR-{APP_ID}-{stamp}-{secrets.token_hex(16)}-{SELLER_ID}"
-        self.refresh_token = f"TG-{secrets.token_hex(12)}-{SELLER_ID}"
-        self.access_tokens.add(access)
+        access = f"APP_USR-{APP_ID}-{stamp}-{secrets.token_hex(16)}-{seller_id}"
+        refresh = self.refresh_tokens[seller_id] = f"TG-{secrets.token_hex(12)}-{seller_id}"
+        self.access_tokens[access] = seller_id
         return {"access_token": access, "token_type": "bearer", "expires_in": TOKEN_TTL_SECONDS,
-                "scope": TOKEN_SCOPE, "user_id": SELLER_ID, "refresh_token": self.refresh_token}
+                "scope": TOKEN_SCOPE, "user_id": seller_id, "refresh_token": refresh}
 
     # -- faults -------------------------------------------------------------------------------
     def add_fault(self, payload: Any) -> Fault:
@@ -114,6 +137,31 @@ class SimState:
         if not waiter.future.done():
             self.request_waiters.add(waiter)
         return waiter.future
+
+
+@dataclass
+class SimSeller:
+    """A store on the simulated marketplace: `/users/me` answers with it for its tokens."""
+
+    id: int
+    nickname: str
+    site_id: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "nickname": self.nickname, "site_id": self.site_id, "user_type": "normal",
+                "status": {"site_status": "active"}}
+
+
+@dataclass
+class Grant:
+    """An authorization code the authorization page issued: single use, 10 minutes, PKCE-bound."""
+
+    seller_id: int
+    client_id: str
+    redirect_uri: str
+    code_challenge: str | None
+    code_challenge_method: str | None
+    expires_at: float
 
 
 @dataclass(eq=False)

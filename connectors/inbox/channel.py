@@ -82,7 +82,7 @@ class InboxInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         cls.check_settings(credentials)
         current = settings.current()
-        agents.seed(current.inbox_agents, current.inbox_leads)
+        agents.seed(current.inbox_agents, current.inbox_roles)
         return cls()
 
     def __init__(self) -> None:

@@ -17,11 +17,13 @@ from simulator.build.conversations import Conversation, clean_moderation, messag
 from simulator.constants import BUYER_MAX_MESSAGE_LENGTH, MARKETPLACE_CLIENT_ID, SELLER_ID
 from simulator.notify.payloads import message_created
 from simulator.scenarios.index import SPECS
-from simulator.sites import utc_now, utc_z
-from simulator.state import get_state
+from simulator.scenarios.specs import ScenarioSpec
+from simulator.sites import SITES, utc_now, utc_z
+from simulator.state import SimState, get_state
 from simulator.world import add_sale
 
 MAX_CLONES = 200
+MAX_SELLERS = 100
 _clone_ids = itertools.count(1)
 
 
@@ -45,11 +47,11 @@ async def add_buyer_message(request: web.Request) -> web.Response:
     if conv is None:
         return not_found(f"no conversation for pack_id {body.get('pack_id')}")
     now = utc_now()
-    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.buyer_id, receiver=SELLER_ID,
+    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.buyer_id, receiver=conv.seller_id,
                        text=body["text"], when=now, client_id=MARKETPLACE_CLIENT_ID, moderation=clean_moderation(now))
     conv.messages.append(msg)
     notifier = get_state(request).notifier
-    note = message_created(msg["id"])
+    note = message_created(msg["id"], conv.seller_id)
     queued = notifier.queue(note)
     return web.json_response({"id": msg["id"], "pack_id": conv.conversation_id, "message": msg,
                               "notification": note.body(1, note.received, notifier.config.id_key),
@@ -57,9 +59,10 @@ async def add_buyer_message(request: web.Request) -> web.Response:
 
 
 async def clone_sales(request: web.Request) -> web.Response:
-    """`{"scenario": "shipped", "count": 16}`: that many more sales like the scenario, each with
-    its own pack, orders, shipment and thread (the bench needs more parallel conversations than
-    there are scenarios). Answers with their ids; `/_sim/reset` removes them."""
+    """`{"scenario": "shipped", "count": 16, "seller_id": ...}`: that many more sales like the
+    scenario, each with its own pack, orders, shipment and thread (the bench needs more parallel
+    conversations than there are scenarios), sold by `seller_id` (default: the seeded store).
+    Answers with their ids; `/_sim/reset` removes them."""
     body = await read_json(request)
     spec = SPECS.get(body.get("scenario")) if isinstance(body, dict) else None
     count = body.get("count") if isinstance(body, dict) else None
@@ -67,19 +70,65 @@ async def clone_sales(request: web.Request) -> web.Response:
         return bad_request(f"'scenario' (one of {sorted(SPECS)}) and 'count' (1-{MAX_CLONES}) are required")
     if spec.claim is not None or spec.cancel is not None:
         return bad_request("only sales without claim or cancellation can be cloned")
-    world = get_state(request).world
+    state = get_state(request)
+    seller = body.get("seller_id", SELLER_ID)
+    if seller not in state.sellers:
+        return bad_request(f"seller_id {seller!r} is not a simulated seller (POST /_sim/sellers)")
+    return web.json_response({"sales": clone(state, spec, count, seller)}, status=201)
+
+
+def clone(state: SimState, spec: ScenarioSpec, count: int, seller_id: int) -> list[dict[str, Any]]:
     made = []
     for _ in range(count):
         n = next(_clone_ids)
         items = tuple(dataclasses.replace(item, order_id=2000090000000000 + n * 10 + i)
                       for i, item in enumerate(spec.items))
         shipment = spec.shipment and dataclasses.replace(spec.shipment, shipment_id=49000000000 + n)
-        clone = dataclasses.replace(spec, name=f"{spec.name}-clone-{n}", items=items, shipment=shipment,
-                                    pack_id=None if spec.pack_id is None else 2000099000000000 + n)
-        add_sale(world, clone)
-        made.append({"pack_id": clone.pack_id, "order_id": items[0].order_id,
-                     "conversation_id": clone.conversation_id})
-    return web.json_response({"sales": made}, status=201)
+        sale = dataclasses.replace(spec, name=f"{spec.name}-clone-{n}", items=items, shipment=shipment,
+                                   pack_id=None if spec.pack_id is None else 2000099000000000 + n,
+                                   seller_id=seller_id)
+        add_sale(state.world, sale)
+        made.append({"pack_id": sale.pack_id, "order_id": items[0].order_id,
+                     "conversation_id": sale.conversation_id, "seller_id": seller_id})
+    return made
+
+
+async def add_sellers(request: web.Request) -> web.Response:
+    """`{"count": 3, "site_id": "MLB", "scenario": "shipped", "sales": 2}`: more stores on the
+    marketplace, each with its own sales cloned from the scenario (their own packs, buyers'
+    threads and notifications). They can authorize the app on `/authorization`."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        return bad_request("a JSON object is required")
+    count, sales, site = body.get("count", 1), body.get("sales", 1), body.get("site_id", "MLB")
+    spec = SPECS.get(body.get("scenario", "shipped"))
+    if not isinstance(count, int) or not 1 <= count <= MAX_SELLERS or not isinstance(sales, int) \
+            or not 0 <= sales <= MAX_CLONES or spec is None or spec.claim or spec.cancel or site not in SITES:
+        return bad_request(f"'count' 1-{MAX_SELLERS}, 'sales' 0-{MAX_CLONES}, a 'scenario' without claim or "
+                           f"cancellation, 'site_id' one of {sorted(SITES)}")
+    state = get_state(request)
+    made = []
+    for _ in range(count):
+        seller_id = SELLER_ID + 1000 + len(state.sellers)
+        seller = state.add_seller(seller_id, f"LOJA_{seller_id}", site)
+        made.append({**seller.as_json(), "sales": clone(state, spec, sales, seller_id) if sales else []})
+    return web.json_response({"sellers": made}, status=201)
+
+
+async def list_sellers(request: web.Request) -> web.Response:
+    state = get_state(request)
+    return web.json_response({"sellers": [{**s.as_json(), "authorized": s.id in state.refresh_tokens}
+                                          for s in state.sellers.values()]})
+
+
+async def revoke_seller(request: web.Request) -> web.Response:
+    """The seller removes the app in their account: its tokens stop working (refresh: invalid_grant)."""
+    state = get_state(request)
+    raw = request.match_info["seller_id"]
+    if not raw.isdigit() or int(raw) not in state.sellers:
+        return not_found(f"no seller {raw}")
+    state.revoke(int(raw))
+    return web.json_response({"seller_id": int(raw), "revoked": True})
 
 
 async def get_conversation(request: web.Request) -> web.Response:
@@ -111,5 +160,8 @@ async def set_conversation_status(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/buyer_messages", add_buyer_message)
     app.router.add_post("/_sim/sales/clone", clone_sales)
+    app.router.add_post("/_sim/sellers", add_sellers)
+    app.router.add_get("/_sim/sellers", list_sellers)
+    app.router.add_post("/_sim/sellers/{seller_id}/revoke", revoke_seller)
     app.router.add_get("/_sim/conversations/{pack_id}", get_conversation)
     app.router.add_post("/_sim/conversations/{pack_id}/status", set_conversation_status)

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from simulator.build.addresses import shipping_address
-from simulator.constants import SELLER_ID
 from simulator.scenarios.specs import ClaimSpec, ScenarioSpec
 from simulator.sites import SITES, days, local_iso
 
@@ -40,7 +39,7 @@ def claim_json(spec: ScenarioSpec, now: datetime) -> dict[str, Any]:
         "claimed_quantity": spec.items[0].quantity, "claim_version": 2.0,
         "players": [
             {"role": "complainant", "type": "buyer", "user_id": spec.buyer_id, "available_actions": []},
-            {"role": "respondent", "type": "seller", "user_id": SELLER_ID,
+            {"role": "respondent", "type": "seller", "user_id": spec.seller_id,
              "available_actions": _seller_actions(spec, now)},
         ],
         "resolution": None, "site_id": spec.site_id,

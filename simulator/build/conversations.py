@@ -28,6 +28,7 @@ class Conversation:
     has_pack: bool
     status: dict[str, Any]
     messages: list[dict[str, Any]] = field(default_factory=list)
+    seller_id: int = SELLER_ID
 
     @property
     def blocked(self) -> bool:
@@ -60,7 +61,7 @@ def message_json(conv: Conversation, *, message_id: str, sender: int, receiver: 
                          "notified": None if moderated else stamp, "created": stamp, "read": None},
         "message_moderation": moderation, "message_attachments": None,
         "message_resources": [{"id": str(conv.conversation_id), "name": "packs"},
-                              {"id": str(SELLER_ID), "name": "sellers"}],
+                              {"id": str(conv.seller_id), "name": "sellers"}],
         "conversation_first_message": not conv.messages,
     }
 
@@ -86,7 +87,7 @@ def _status_json(spec: ScenarioSpec, now: datetime) -> dict[str, Any]:
     blocked = spec.conversation_substatus is not None
     changed = spec.cancel.at if spec.cancel else spec.created_at
     return {
-        "path": f"/packs/{spec.conversation_id}/seller/{SELLER_ID}",
+        "path": f"/packs/{spec.conversation_id}/seller/{spec.seller_id}",
         "status": "blocked" if blocked else "active", "substatus": spec.conversation_substatus,
         "status_date": utc_z(now + days(changed if blocked else spec.created_at)),
         "status_update_allowed": False,
@@ -104,11 +105,12 @@ def _buyer_message_time(spec: ScenarioSpec) -> float:
 def conversation_for(spec: ScenarioSpec, now: datetime) -> Conversation:
     """The seeded thread: the buyer's opening question, unread by the seller."""
     conv = Conversation(spec.conversation_id, spec.site_id, spec.buyer_id, spec.buyer_nickname,
-                        tuple(i.order_id for i in spec.items), spec.pack_id is not None, _status_json(spec, now))
+                        tuple(i.order_id for i in spec.items), spec.pack_id is not None, _status_json(spec, now),
+                        seller_id=spec.seller_id)
     if spec.buyer_message:
         when = now + days(_buyer_message_time(spec))
         conv.messages.append(message_json(
             conv, message_id=seeded_message_id(conv.conversation_id, 0), sender=spec.buyer_id,
-            receiver=SELLER_ID, text=spec.buyer_message, when=when, client_id=MARKETPLACE_CLIENT_ID,
+            receiver=spec.seller_id, text=spec.buyer_message, when=when, client_id=MARKETPLACE_CLIENT_ID,
             moderation=clean_moderation(when)))
     return conv

@@ -7,7 +7,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from simulator.constants import SELLER_ID
 from simulator.scenarios.specs import ItemSpec, ScenarioSpec
 from simulator.sites import SITES, days, local_iso, local_iso_compact, utc_z_seconds
 
@@ -51,7 +50,7 @@ def _payment(spec: ScenarioSpec, item: ItemSpec, now: datetime) -> dict[str, Any
     refund_at = now + days(spec.cancel.at) if spec.cancel else created
     return {
         "id": PAYMENT_ID_BASE + item.order_id % 10**9, "order_id": item.order_id, "payer_id": spec.buyer_id,
-        "collector": {"id": SELLER_ID}, "card_id": None, "site_id": spec.site_id, "reason": item.title,
+        "collector": {"id": spec.seller_id}, "card_id": None, "site_id": spec.site_id, "reason": item.title,
         "payment_method_id": pay.method_id, "payment_type": pay.payment_type, "installments": pay.installments,
         "currency_id": site.currency_id, "operation_type": "regular_payment", "status": pay.status,
         "status_detail": pay.status_detail, "transaction_amount": amount,
@@ -114,7 +113,7 @@ def order_json(spec: ScenarioSpec, item: ItemSpec, now: datetime) -> dict[str, A
         "status": spec.order_status, "status_detail": None, "tags": _tags(spec),
         "feedback": {"seller": None, "buyer": None},
         "context": {"channel": "marketplace", "site": spec.site_id, "flows": []},
-        "seller": _user(SELLER_ID), "buyer": _user(spec.buyer_id),
+        "seller": _user(spec.seller_id), "buyer": _user(spec.buyer_id),
         "taxes": {"amount": None, "currency_id": None, "id": None},
         "cancel_detail": _cancel_detail(spec, now),
         "manufacturing_ending_date": None,

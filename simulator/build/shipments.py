@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from simulator.build.addresses import shipping_address
-from simulator.constants import SELLER_ID
 from simulator.scenarios.specs import ScenarioSpec, ShipmentSpec
 from simulator.sites import SITES, days, local_iso
 
@@ -67,7 +66,7 @@ def shipment_json(spec: ScenarioSpec, now: datetime) -> dict[str, Any]:
         "logistic": {"mode": "me2", "type": ship.logistic_type, "direction": "forward"},
         "source": {"site_id": spec.site_id, "market_place": "MELI", "customer_id": None, "application_id": None},
         "tracking_number": ship.tracking_number, "tracking_method": ship.carrier,
-        "origin": {"type": "selling_address", "sender_id": SELLER_ID,
+        "origin": {"type": "selling_address", "sender_id": spec.seller_id,
                    "shipping_address": shipping_address(spec.site_id, "seller"), "node": None},
         "destination": {"type": "buying_address", "receiver_id": spec.buyer_id,
                         "receiver_name": f"Comprador {spec.buyer_nickname.rsplit('_', 1)[-1]}",

@@ -39,9 +39,10 @@ class Notification:
         return body
 
 
-def message_created(message_id: str) -> Notification:
-    """`messages` / `created`: the resource is the bare message id (GET /messages/{id})."""
-    return Notification(topic="messages", resource=message_id, actions=("created",))
+def message_created(message_id: str, seller_id: int = SELLER_ID) -> Notification:
+    """`messages` / `created`: the resource is the bare message id (GET /messages/{id}); the
+    notification goes to the seller's user_id (one app receives every authorizing seller's)."""
+    return Notification(topic="messages", resource=message_id, actions=("created",), user_id=seller_id)
 
 
 def claim_changed(claim_id: int, action: str = "claims") -> Notification:

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from simulator.build.claims import claim_views
 from simulator.errors import claims_query_error, generic_error
+from simulator.middleware import SELLER
 from simulator.routes.claims_search import SearchError, matches, parse_search
 from simulator.routes.params import int_param
 from simulator.state import get_state
@@ -48,6 +49,9 @@ def _claim_resource(name: str) -> RouteHandler:
         views = _views(request)
         if views is None:
             return generic_error(404, f"Claim {request.match_info['claim_id']} not found")
+        sellers = [p.get("user_id") for p in views["claim"]["players"] if p.get("type") == "seller"]
+        if request.get(SELLER) not in sellers:
+            return generic_error(403, f"Invalid caller.id {request.get(SELLER)}", "forbidden")
         return web.json_response(views[name])
 
     handle.__name__ = f"get_claim_{name}"

@@ -21,10 +21,10 @@ from simulator.build.conversations import (
 from simulator.constants import (
     APP_ID,
     BUYER_MAX_MESSAGE_LENGTH,
-    SELLER_ID,
     SELLER_MAX_MESSAGE_LENGTH,
 )
 from simulator.errors import messaging_error
+from simulator.middleware import SELLER
 from simulator.routes.messaging_rules import check_reply
 from simulator.routes.moderation import moderation_reason
 from simulator.routes.params import int_param
@@ -47,7 +47,7 @@ def _conversation(request: web.Request) -> Conversation | web.Response:
     conv = get_state(request).world.conversations.get(pack_id) if pack_id is not None else None
     if conv is None:
         return messaging_error(404, f"Pack {request.match_info['pack_id']} not found")
-    if int_param(request, "seller_id") != SELLER_ID:
+    if int_param(request, "seller_id") != conv.seller_id or request.get(SELLER) != conv.seller_id:
         return messaging_error(403, f"Access denied for user {request.match_info['seller_id']} to order {pack_id}")
     return conv
 
@@ -62,13 +62,13 @@ def _paging(request: web.Request) -> tuple[int, int] | None:
 def _visible(conv: Conversation) -> list[dict[str, Any]]:
     """Newest first; the buyer's moderated messages are hidden, the seller's are not."""
     return [m for m in reversed(conv.messages)
-            if m["from"]["user_id"] == SELLER_ID or m["status"] != "moderated"]
+            if m["from"]["user_id"] == conv.seller_id or m["status"] != "moderated"]
 
 
 def _mark_read(conv: Conversation) -> None:
     stamp = utc_z(utc_now())
     for msg in conv.messages:
-        if msg["to"]["user_id"] == SELLER_ID and msg["message_date"]["read"] is None:
+        if msg["to"]["user_id"] == conv.seller_id and msg["message_date"]["read"] is None:
             msg["message_date"]["read"] = stamp
 
 
@@ -99,6 +99,8 @@ async def get_message(request: web.Request) -> web.Response:
     if found is None:
         return messaging_error(404, f"Message {request.match_info['message_id']} not found")
     conv, msg = found
+    if request.get(SELLER) != conv.seller_id:
+        return messaging_error(403, f"Access denied for user {request.get(SELLER)} to message {msg['id']}")
     if request.headers.get("x-format-new", "").lower() == "true":
         return web.json_response({"paging": None, "conversation_status": None, "messages": [msg]})
     return web.json_response(legacy_message_json(conv, msg))
@@ -134,7 +136,7 @@ async def post_message(request: web.Request) -> web.Response:
     if problem is not None:
         return messaging_error(*problem)
     receiver = int(str(body["to"]["user_id"]))
-    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=SELLER_ID, receiver=receiver, text=body["text"],
+    msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.seller_id, receiver=receiver, text=body["text"],
                        when=utc_now(), client_id=APP_ID, moderation=_moderation(get_state(request), body["text"]))
     conv.messages.append(msg)
     return web.json_response({**msg, "to": {"user_id": receiver, "name": _receiver_name(conv, receiver)}})

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.build.conversations import Conversation
-from simulator.constants import SELLER_ID, SELLER_MAX_MESSAGE_LENGTH
+from simulator.constants import SELLER_MAX_MESSAGE_LENGTH
 from simulator.routes.moderation import has_unsupported_chars
 from simulator.sites import SITES
 
@@ -37,7 +37,7 @@ def _addressing(body: dict[str, Any], conv: Conversation) -> Problem | None:
         return 400, "Invalid 'to' user id"
     if sender == receiver:
         return 400, "Sender and received must not be equals"
-    if sender != SELLER_ID:
+    if sender != conv.seller_id:
         return 403, f"Access denied for user {sender} to order {conv.conversation_id}"
     if receiver not in (conv.buyer_id, SITES[conv.site_id].agent_user_id):
         return 403, f"Receiver does not belong to order {conv.conversation_id}"
@@ -47,7 +47,7 @@ def _addressing(body: dict[str, Any], conv: Conversation) -> Problem | None:
 def _conversation(conv: Conversation) -> Problem | None:
     if conv.blocked:
         return 403, "blocked_conversation_send_message_forbidden"
-    if not any(m["from"]["user_id"] != SELLER_ID for m in conv.messages):
+    if not any(m["from"]["user_id"] != conv.seller_id for m in conv.messages):
         return 403, "blocked_by_conversation_started_by_seller"
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.errors import generic_error
+from simulator.middleware import SELLER
 from simulator.routes.params import int_param
 from simulator.state import get_state
 
@@ -18,6 +19,8 @@ async def get_order(request: web.Request) -> web.Response:
     order = get_state(request).world.orders.get(order_id) if order_id is not None else None
     if order is None:
         return generic_error(404, ORDER_NOT_FOUND)
+    if order["seller"]["id"] != request.get(SELLER):
+        return not_the_callers(request)
     return web.json_response(order)
 
 
@@ -26,7 +29,15 @@ async def get_pack(request: web.Request) -> web.Response:
     pack = get_state(request).world.packs.get(pack_id) if pack_id is not None else None
     if pack is None:
         return generic_error(404, ORDER_NOT_FOUND)
+    orders = get_state(request).world.orders
+    if any(orders[o["id"]]["seller"]["id"] != request.get(SELLER) for o in pack["orders"]):
+        return not_the_callers(request)
     return web.json_response(pack)
+
+
+def not_the_callers(request: web.Request) -> web.Response:
+    """Another seller's sale: the API's 403 for a token of the wrong user."""
+    return generic_error(403, f"Invalid caller.id {request.get(SELLER)} for {request.path}", "forbidden")
 
 
 def _fiscal_missing(request: web.Request) -> web.Response:

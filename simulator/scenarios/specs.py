@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.constants import SELLER_ID
+
 
 @dataclass(frozen=True)
 class Variation:
@@ -136,6 +138,7 @@ class ScenarioSpec:
     cancel: CancelSpec | None = None
     claim: ClaimSpec | None = None
     shipping_cost: float = 0.0
+    seller_id: int = SELLER_ID  # the store that sold it (the simulator serves several: /_sim/sellers)
 
     @property
     def conversation_id(self) -> int:

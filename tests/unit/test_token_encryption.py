@@ -8,10 +8,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from meli import MeliClient
-from meli.sealed import TokenCipher, cipher_from_settings
 from meli.tokens import OAuthApp, TokenStore, tokens
 from postsale import settings
 from postsale.db import get_engine
+from postsale.sealed import TokenCipher, cipher_from_settings
 from simulator.constants import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 
 SELLER = 123456789
