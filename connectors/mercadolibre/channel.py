@@ -4,7 +4,9 @@ The webhook only validates and stores: Mercado Libre wants a 200 within 500 ms a
 otherwise, so the reply work happens in a background worker reading the durable intake.
 In order, before anything is stored: the `?secret=`; the body size, from Content-Length and
 while streaming, so an oversized body is refused before it is read; the notification itself;
-the per-seller rate (rate_limit.py). The health route shows the intake's counts only to a
+its store (one application receives every authorising seller's notifications: a seller that is
+no store of this deployment gets 200 and is dropped, a disconnected store's are kept for when it
+connects again); the per-seller rate (rate_limit.py). The health route shows the intake's counts only to a
 caller who gives the secret, and then they cost one query.
 """
 
@@ -29,10 +31,11 @@ from connectors.mercadolibre.notification import HANDLED_TOPICS, MAX_BODY_BYTES,
 from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.processing import Processor
 from connectors.mercadolibre.rate_limit import RateLimit
+from connectors.mercadolibre.store_directory import StoreDirectory
 from connectors.mercadolibre.worker import Worker
-from meli import MeliClient, MeliError
-from meli.tokens import OAuthApp, TokenStore
-from postsale import conversation_id, settings
+from meli import MeliError
+from meli.sellers import SellerClients
+from postsale import conversation_id, settings, stores
 from postsale.db import get_engine
 from postsale.settings import Marketplace, SettingsError
 
@@ -64,22 +67,22 @@ class MercadoLibreInput(InputChannel):
 
     def __init__(self, marketplace: Marketplace, db_url: str | None = None) -> None:
         marketplace.require_channel()
-        assert marketplace.app_id is not None and marketplace.seller_id is not None
+        assert marketplace.app_id is not None
+        self.marketplace = marketplace
         self.api_url = marketplace.api_url
         self.app_id = marketplace.app_id
-        self.seller_id = marketplace.seller_id
         self.webhook_secret = marketplace.webhook_secret
         self.rate = RateLimit(marketplace.webhook_rate_per_minute)
         engine = get_engine(db_url)
         self.intake = Intake(engine, marketplace.worker_id, marketplace.conversation_guard)
         self.writer = IntakeWriter(self.intake)
-        oauth = MeliClient(self.api_url)
-        app = OAuthApp(marketplace.client_id, marketplace.client_secret) if marketplace.can_refresh else None  # type: ignore[arg-type]
-        self.tokens = TokenStore(self.seller_id, app, oauth, engine, marketplace.access_token,
-                                 marketplace.refresh_token)
+        # The upgrade path: MELI_SELLER_ID (with its token) is a connected store from the first start.
+        if stores.seed_configured(marketplace.seller_id):
+            logger.info("store %s (MELI_SELLER_ID) added as a connected store", marketplace.seller_id)
+        self.stores = StoreDirectory()
         # The client's own 5 s timeout, not MELI_TIMEOUT: reply posting (output.py) waits for an
         # ambiguous POST to land with that timeout in mind.
-        self.client = MeliClient(self.api_url, token_provider=self.tokens)
+        self.clients = SellerClients(marketplace, engine, timeout=5.0)
         self.worker: Worker | None = None
         self.recovery: asyncio.Task | None = None
 
@@ -94,10 +97,11 @@ class MercadoLibreInput(InputChannel):
         @bp.listener("after_server_start")
         async def start_worker(app: Any, loop: Any) -> None:
             setattr(app.ctx, APP_CONTEXT_NAME, channel)
-            processor = Processor(channel.client, channel.intake, channel.seller_id, on_new_message,
+            processor = Processor(channel.clients, channel.intake, on_new_message,
                                   rasa_agent=lambda: getattr(app.ctx, "agent", None))
             channel.worker = Worker(channel.intake, processor)
             channel.worker.in_burst = channel.writer.in_burst
+            channel.worker.paused = channel.stores.paused
             channel.worker.start()
             channel.recovery = asyncio.get_event_loop().create_task(channel.recover_missed())
             retention.schedule(app)
@@ -123,6 +127,14 @@ class MercadoLibreInput(InputChannel):
 
         return bp
 
+    def store_connected(self, seller_id: int) -> None:
+        """A store connected (or again) in this process: its new tokens and its waiting
+        notifications are used at once."""
+        self.clients.forget(seller_id)
+        self.stores.invalidate()
+        if self.worker:
+            self.worker.wake()
+
     def secret_given(self, request: Request) -> bool:
         given = request.args.get("secret") or ""
         return hmac.compare_digest(given.encode(), (self.webhook_secret or "").encode())
@@ -132,12 +144,16 @@ class MercadoLibreInput(InputChannel):
             return response.json({"error": "bad_secret", "detail": "?secret= missing or wrong"}, 401)
         try:
             raw = await read_capped(request, MAX_BODY_BYTES)
-            note = parse(raw, self.app_id, {self.seller_id}, request.headers.get("content-type"))
+            note = parse(raw, self.app_id, request.headers.get("content-type"))
         except InvalidNotification as err:
             logger.warning("notification rejected: %s %s", err.status, err.reason)
             return response.json(err.body(), err.status)
         if not note.handled:
             return response.json({"status": "ignored", "topic": note.topic})
+        if await self.stores.status(note.user_id) is None:
+            # Not 403: the marketplace would retry it, and the application is ours; the seller is not.
+            logger.info("notification for seller %s dropped: not a store of this deployment", note.user_id)
+            return response.json({"status": "ignored", "reason": "store_not_connected"})
         if not self.rate.allow(note.user_id):
             wait = self.rate.retry_after(note.user_id)
             logger.warning("notification refused: seller %s over %s per minute", note.user_id, self.rate.capacity)
@@ -156,19 +172,24 @@ class MercadoLibreInput(InputChannel):
     async def recover_missed(self) -> None:
         """Notifications Mercado Libre gave up on (8 failed attempts) are in missed_feeds."""
         recovered = 0
+        connected = await self.stores.connected()
+        if not connected:
+            return
+        client = self.clients.client(connected[0])  # the feed is the application's: any store's token reads it
         for topic in HANDLED_TOPICS:
             try:
-                feeds = await self.client.missed_feeds(self.app_id, topic, limit=50)
+                feeds = await client.missed_feeds(self.app_id, topic, limit=50)
             except MeliError as err:
                 logger.warning("missed_feeds for %s unavailable: %s", topic, err)
                 continue
             for feed in feeds:
                 raw = ((feed.get("request") or {}).get("data") or json.dumps(feed)).encode()
                 try:
-                    note = parse(raw, self.app_id, {self.seller_id})
+                    note = parse(raw, self.app_id)
                 except InvalidNotification:
                     continue
-                if note.handled and await asyncio.to_thread(self.intake.add, note):
+                if note.handled and await self.stores.status(note.user_id) is not None \
+                        and await asyncio.to_thread(self.intake.add, note):
                     recovered += 1
         if recovered:
             logger.info("recovered %d missed notifications", recovered)
@@ -179,13 +200,14 @@ class MercadoLibreInput(InputChannel):
         """Post an agent's reply in the conversation's thread, through the same output path as the
         bot (guard, latin-1, 350-character parts, moderation read, replies recorded).
 
-        None when `conversation` is not a conversation of this channel's seller."""
+        None when `conversation` is not a conversation of a connected store of this deployment."""
         parsed = conversation_id.parse(conversation)
-        if parsed is None or parsed[0] != self.seller_id:
+        if parsed is None or await self.stores.status(parsed[0]) != stores.CONNECTED:
             return None
         seller, pack = parsed
         known = await asyncio.to_thread(self.intake.conversation, seller, pack)
-        output = MercadoLibreOutput(self.client, self.intake, seller, pack, (known or {}).get("last_from_user_id"))
+        output = MercadoLibreOutput(self.clients.client(seller), self.intake, seller, pack,
+                                    (known or {}).get("last_from_user_id"))
         await output.send_text_message(conversation, text)
         d = output.delivery
         return {"sent": len(d.sent), "moderated": d.moderated, "blocked": d.blocked, "errors": d.errors}

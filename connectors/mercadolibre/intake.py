@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,14 +210,24 @@ class Intake:
             finally:
                 transaction.rollback()  # nothing stays
 
-    def claim(self, limit: int = 50, lease: float = LEASE_SECONDS) -> list[IntakeRow]:
-        """Take up to `limit` rows that are due: pending, or abandoned by a dead worker."""
+    def claim(self, limit: int = 50, lease: float = LEASE_SECONDS,
+              paused: Collection[int] = ()) -> list[IntakeRow]:
+        """Take up to `limit` rows that are due: pending, or abandoned by a dead worker.
+
+        Fair across stores: the batch takes each store's oldest row, then each store's second...
+        (its rank within its store), so a store's burst of 500 does not fill every batch ahead of
+        another store's single message. Rows of `paused` stores (disconnected) stay pending."""
         now = time.time()
         due = or_(
             and_(notifications.c.status == "pending", notifications.c.not_before <= now),
             and_(notifications.c.status == "processing", notifications.c.locked_until < now),
         )
-        query = select(notifications.c.id).where(due).order_by(notifications.c.id).limit(limit)
+        if paused:
+            due = and_(due, notifications.c.seller_id.notin_(list(paused)))
+        rank = func.row_number().over(partition_by=notifications.c.seller_id, order_by=notifications.c.id)
+        ranked = select(notifications.c.id, rank.label("rank")).where(due).subquery()
+        fair = select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id).limit(limit)
+        query = select(notifications.c.id).where(notifications.c.id.in_(fair.scalar_subquery()))
         if self.shared:
             # Rows another replica is claiming right now are skipped instead of waited for.
             query = query.with_for_update(skip_locked=True)

@@ -27,6 +27,7 @@ from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.resolution import says_solved
 from connectors.trigger import ChannelTrigger
 from meli import MeliClient, MeliError, MeliNotFound
+from meli.sellers import SellerClients
 from postsale import catalogue, tickets
 from postsale.catalogue import (
     BACKEND_ERROR,
@@ -50,6 +51,10 @@ OPEN_THREAD_SECONDS = 30.0
 KNOWN_PACKS = 10_000  # packs whose orders (they never change) and open thread are remembered, at most
 
 
+def _memo_key(seller: int, pack: str) -> str:
+    return f"{seller}:{pack}"
+
+
 def _remember(memory: dict[str, Any], key: str, value: Any) -> None:
     """Keep `value` under `key` as the newest entry; past KNOWN_PACKS the oldest goes."""
     memory.pop(key, None)
@@ -68,38 +73,39 @@ class Job:
 
 
 class Processor:
-    def __init__(self, client: MeliClient, intake: Intake, seller_id: int,
+    def __init__(self, clients: SellerClients, intake: Intake,
                  on_new_message: OnNewMessage, rasa_agent: Callable[[], Any] | None = None) -> None:
-        self.client = client
+        self.clients = clients  # each row is handled with its store's client (row.seller_id)
         self.intake = intake
-        self.seller_id = seller_id
         self.on_new_message = on_new_message
         self.rasa_agent = rasa_agent or (lambda: None)
+        # Keyed by "<seller>:<pack>" (_memo_key): nothing remembered for one store serves another.
         self._remembered: dict[str, tuple[dict[str, Any], float]] = {}
-        self._open_threads: dict[str, float] = {}  # pack -> when it was last seen open
-        self._packs: dict[str, dict[str, Any]] = {}  # pack -> its orders and buyer
+        self._open_threads: dict[str, float] = {}  # when the thread was last seen open
+        self._packs: dict[str, dict[str, Any]] = {}  # the pack's orders and buyer
 
     # --- phase 1: find the conversation (parallel) ------------------------------------------
     async def resolve(self, row: IntakeRow) -> Job:
+        client = self.clients.client(row.seller_id)
         if row.topic == "messages":
             try:
-                message = parse_message(await self.client.get_message(row.resource))
+                message = parse_message(await client.get_message(row.resource))
             except MeliNotFound:
                 return Job(row, None, outcome="message_not_found")
             return Job(row, message.pack_id, message=message)
         claim_id = row.resource.rstrip("/").rsplit("/", 1)[-1]
         try:
-            claim = await self.client.get_claim(claim_id)
+            claim = await client.get_claim(claim_id)
         except MeliNotFound:
             return Job(row, None, outcome="claim_not_found")
-        return Job(row, await self._claim_pack(claim), claim=claim)
+        return Job(row, await self._claim_pack(client, claim), claim=claim)
 
-    async def _claim_pack(self, claim: dict[str, Any]) -> str | None:
+    async def _claim_pack(self, client: MeliClient, claim: dict[str, Any]) -> str | None:
         if claim.get("pack_id"):
             return str(claim["pack_id"])
         if claim.get("resource") == "order" and claim.get("resource_id"):
             try:
-                order = await self.client.get_order(claim["resource_id"])
+                order = await client.get_order(claim["resource_id"])
             except MeliNotFound:
                 return str(claim["resource_id"])
             return str(order.get("pack_id") or order["id"])
@@ -122,13 +128,14 @@ class Processor:
 
     async def _buyer_message(self, job: Job) -> str:
         msg = job.message
+        seller = job.row.seller_id
         assert msg is not None and job.key is not None
-        if msg.from_user_id == self.seller_id:
+        if msg.from_user_id == seller:
             return "own_message"
         if msg.status not in ("available", ""):
             return f"not_available:{msg.status}"
-        context = await self._context(job.key, msg)
-        status = await self._thread_status(job.key)
+        context = await self._context(seller, job.key, msg)
+        status = await self._thread_status(seller, job.key)
         metadata = {**context, "message_id": msg.id}
         if status.get("status") == "blocked":
             reason = str(status.get("substatus") or "blocked")
@@ -136,7 +143,7 @@ class Processor:
                                 detail=reason, suppress=True)
             return f"blocked:{reason}"
         output = self._output(job, to_user=msg.from_user_id)
-        conversation = conversation_id(self.seller_id, job.key)
+        conversation = conversation_id(seller, job.key)
         if msg.attachment_only:
             metadata["buyer_text"] = "[attachment] " + ", ".join(
                 str(a.get("original_filename") or a.get("filename")) for a in msg.attachments)
@@ -161,7 +168,7 @@ class Processor:
                                 suppress=False, to_user=msg.from_user_id)
             return "moderated"
         if delivery.blocked:
-            self._open_threads.pop(job.key, None)
+            self._open_threads.pop(_memo_key(seller, job.key), None)
             await self._handoff(job, BLOCKED_CONVERSATION, metadata, detail=delivery.blocked, suppress=True)
             return "blocked_on_send"
         if delivery.errors and not delivery.sent:
@@ -177,21 +184,22 @@ class Processor:
         if claim.get("status") != "opened" and claim.get("stage") not in ("dispute", "mediation"):
             return f"claim_{claim.get('status')}"
         assert job.key is not None
-        if await self._upgrade_open_ticket(job.key, claim):
+        seller = job.row.seller_id
+        if await self._upgrade_open_ticket(seller, job.key, claim):
             return "claim_upgraded_open_ticket"
-        conversation = await asyncio.to_thread(self.intake.conversation, self.seller_id, job.key)
-        context = {"pack_id": job.key, "seller_id": self.seller_id,
+        conversation = await asyncio.to_thread(self.intake.conversation, seller, job.key)
+        context = {"pack_id": job.key, "seller_id": seller,
                    "site_id": claim.get("site_id") or (conversation or {}).get("site_id")}
         context["language"] = site_language(context["site_id"])
-        context.update(await self._orders_of(job.key))
+        context.update(await self._orders_of(seller, job.key))
         await self._handoff(job, OPEN_CLAIM, {**context, "claim_id": claim.get("id")},
                             detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
         return "claim_handoff"
 
-    async def _upgrade_open_ticket(self, pack_key: str, claim: dict[str, Any]) -> bool:
+    async def _upgrade_open_ticket(self, seller: int, pack_key: str, claim: dict[str, Any]) -> bool:
         """A person already has this conversation (the bot is paused and would ignore a trigger):
         the claim goes straight into the open ticket, which becomes a Complaint with the claim."""
-        conversation = conversation_id(self.seller_id, pack_key)
+        conversation = conversation_id(seller, pack_key)
         ticket = await asyncio.to_thread(tickets.open_for, conversation)
         if ticket is None:
             return False
@@ -220,11 +228,12 @@ class Processor:
         duplicate checks must too: the seller's unrecorded messages of the thread, from this
         notification's first recorded part on, are recorded as its replies."""
         assert job.key is not None
+        seller = job.row.seller_id
         recorded = await asyncio.to_thread(self.intake.replies_for, job.key)
         known = {str(r["message_id"]) for r in recorded if r["message_id"]}
         ours = [str(r["message_id"]) for r in recorded if r["notification_id"] == job.row.id and r["message_id"]]
         try:
-            thread = await self.client.get_pack_messages(job.key, self.seller_id, limit=20)
+            thread = await self.clients.client(seller).get_pack_messages(job.key, seller, limit=20)
         except MeliError as err:
             logger.warning("thread of pack %s unavailable to reconcile replies: %s", job.key, err)
             return
@@ -236,67 +245,71 @@ class Processor:
         for msg in messages:
             message_id = str(msg.get("id"))
             if (message_id not in known and created[message_id] >= since
-                    and str((msg.get("from") or {}).get("user_id")) == str(self.seller_id)):
-                await asyncio.to_thread(self.intake.record_reply, self.seller_id, job.key, str(msg.get("text") or ""),
+                    and str((msg.get("from") or {}).get("user_id")) == str(seller)):
+                await asyncio.to_thread(self.intake.record_reply, seller, job.key, str(msg.get("text") or ""),
                                         "sent", message_id, None, job.row.id)
                 logger.info("reply %s of notification %s was posted before a restart: recorded", message_id,
                             job.row.id)
 
-    async def _thread_status(self, pack_key: str) -> dict[str, Any]:
+    async def _thread_status(self, seller: int, pack_key: str) -> dict[str, Any]:
         """The thread's `conversation_status`; an open thread seen lately is not fetched again."""
-        seen = self._open_threads.get(pack_key)
+        memo = _memo_key(seller, pack_key)
+        seen = self._open_threads.get(memo)
         if seen is not None and time.monotonic() - seen < OPEN_THREAD_SECONDS:
             return {"status": "active"}
-        thread = await self.client.get_pack_messages(pack_key, self.seller_id, limit=1)
+        thread = await self.clients.client(seller).get_pack_messages(pack_key, seller, limit=1)
         status = thread.get("conversation_status") or {}
         if status.get("status") == "blocked":
-            self._open_threads.pop(pack_key, None)
+            self._open_threads.pop(memo, None)
         else:
-            _remember(self._open_threads, pack_key, time.monotonic())
+            _remember(self._open_threads, memo, time.monotonic())
         return status
 
-    async def _context(self, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
-        orders = await self._orders_of(pack_key)
+    async def _context(self, seller: int, pack_key: str, msg: IncomingMessage) -> dict[str, Any]:
+        orders = await self._orders_of(seller, pack_key)
         site = msg.site_id
         values = {"site_id": site, "buyer_id": orders.get("buyer_id"), "last_from_user_id": msg.from_user_id,
                   "order_ids": orders.get("order_ids")}
         # The same buyer writing again changes nothing: skip the write (a transaction per message),
         # but not for long, so what another replica wrote meanwhile is overwritten soon enough.
-        last = self._remembered.get(pack_key)
+        memo = _memo_key(seller, pack_key)
+        last = self._remembered.get(memo)
         if last is None or last[0] != values or time.monotonic() - last[1] > REMEMBER_SECONDS:
-            await asyncio.to_thread(self.intake.remember_conversation, self.seller_id, pack_key, **values)
-            self._remembered[pack_key] = (values, time.monotonic())
-        return {**orders, "seller_id": self.seller_id, "site_id": site, "language": site_language(site)}
+            await asyncio.to_thread(self.intake.remember_conversation, seller, pack_key, **values)
+            _remember(self._remembered, memo, (values, time.monotonic()))
+        return {**orders, "seller_id": seller, "site_id": site, "language": site_language(site)}
 
-    async def _orders_of(self, pack_key: str) -> dict[str, Any]:
+    async def _orders_of(self, seller: int, pack_key: str) -> dict[str, Any]:
         """Pack → its orders; a 404 means the "pack" is an order id (packs can be null)."""
-        if pack_key in self._packs:
-            return dict(self._packs[pack_key])
-        orders = await self._find_orders(pack_key)
+        memo = _memo_key(seller, pack_key)
+        if memo in self._packs:
+            return dict(self._packs[memo])
+        orders = await self._find_orders(seller, pack_key)
         if orders.get("order_ids"):
-            _remember(self._packs, pack_key, orders)
+            _remember(self._packs, memo, orders)
         return dict(orders)
 
-    async def _find_orders(self, pack_key: str) -> dict[str, Any]:
-        known = await asyncio.to_thread(self.intake.conversation, self.seller_id, pack_key)
+    async def _find_orders(self, seller: int, pack_key: str) -> dict[str, Any]:
+        known = await asyncio.to_thread(self.intake.conversation, seller, pack_key)
         if known and known.get("order_ids"):
             ids = json.loads(known["order_ids"])
             is_pack = ids != [pack_key]
             return {"pack_id": pack_key if is_pack else None, "order_id": ids[0], "order_ids": ids,
                     "buyer_id": known.get("buyer_id")}
         try:
-            pack = await self.client.get_pack(pack_key)
+            pack = await self.clients.client(seller).get_pack(pack_key)
             ids = [str(o["id"]) for o in pack.get("orders") or []]
             return {"pack_id": pack_key, "order_id": ids[0] if ids else None, "order_ids": ids,
                     "buyer_id": (pack.get("buyer") or {}).get("id")}
         except MeliNotFound:
-            order = await self.client.get_order(pack_key)
+            order = await self.clients.client(seller).get_order(pack_key)
             return {"pack_id": None, "order_id": pack_key, "order_ids": [pack_key],
                     "buyer_id": (order.get("buyer") or {}).get("id")}
 
     def _output(self, job: Job, to_user: int | None, suppress: bool = False) -> MercadoLibreOutput:
         assert job.key is not None
-        return MercadoLibreOutput(self.client, self.intake, self.seller_id, job.key, to_user,
+        seller = job.row.seller_id
+        return MercadoLibreOutput(self.clients.client(seller), self.intake, seller, job.key, to_user,
                                   notification_row=job.row.id, suppress=suppress, retried=job.row.attempts > 1)
 
     async def _handoff(self, job: Job, reason: str, metadata: dict[str, Any], *, detail: Any = None,
@@ -307,6 +320,6 @@ class Processor:
             meta["buyer_text"] = buyer_text
         logger.info("conversation %s handed off: %s (%s)", job.key, reason, detail)
         await self.on_new_message(ChannelTrigger(catalogue.SYSTEM_HANDOFF, self._output(job, to_user, suppress),
-                                                 conversation_id(self.seller_id, job.key),
+                                                 conversation_id(job.row.seller_id, job.key),
                                                  entities={"handoff_reason": reason}, input_channel=CHANNEL,
                                                  metadata=meta))

@@ -2,6 +2,9 @@
 
 Fetching messages (to learn their conversation) runs in parallel; acting on them runs one at
 a time per conversation, in arrival order, while different conversations proceed in parallel.
+Stores share the worker fairly: the claim takes each store's oldest rows first, and the turn
+slots rotate across stores (fair_slots.py). A disconnected store's rows wait, untouched, until
+it connects again.
 With replicas sharing the database (`Intake.guard`), each row also waits its conversation's turn
 across replicas: it runs only when no older row of its conversation is unfinished anywhere.
 """
@@ -14,12 +17,14 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 
+from connectors.mercadolibre.fair_slots import FairSlots
 from connectors.mercadolibre.intake import Intake, IntakeRow
 from connectors.mercadolibre.intake_writer import Finisher
 from connectors.mercadolibre.processing import Job, Processor
 from meli import MeliError
+from meli.tokens import STORE_DISCONNECTED
 
 logger = logging.getLogger(__name__)
 GUARD_WAIT_SECONDS = 3.0  # wait in place for an older row of the conversation, then release
@@ -40,7 +45,8 @@ class Worker:
         self._wake = asyncio.Event()
         self._queues: dict[str, deque[Job]] = {}
         self._running: dict[str, asyncio.Task] = {}
-        self._slots = asyncio.Semaphore(max_conversations)
+        self._slots = FairSlots(max_conversations)
+        self.paused: Callable[[], Awaitable[Collection[int]]] | None = None  # stores whose rows wait (disconnected)
         # Fetches share the event loop with the webhook: 50 at once held it long enough to push
         # acknowledgements past 150 ms under a burst (py-spy: 44% of the loop in GET /messages).
         self._fetching = asyncio.Semaphore(fetch_concurrency)
@@ -89,7 +95,8 @@ class Worker:
             self._wake.clear()
             await self._yield_to_burst()
             try:
-                rows = await asyncio.to_thread(self.intake.claim, self.batch)
+                paused = await self.paused() if self.paused else ()
+                rows = await asyncio.to_thread(self.intake.claim, self.batch, paused=paused)
             except Exception:  # noqa: BLE001 - the database may be briefly unavailable
                 logger.exception("intake claim failed")
                 rows = []
@@ -121,14 +128,28 @@ class Worker:
                 await asyncio.to_thread(self.intake.set_conversation, row.id, job.key or "")
             return job
         except MeliError as err:
+            if err.code == STORE_DISCONNECTED:
+                await self._park(row)
+                return None
             await self._retry(row.id, row.attempts, str(err))
         except Exception as exc:  # noqa: BLE001 - never lose the row
             logger.exception("resolving notification %s failed", row.id)
             await self._retry(row.id, row.attempts, repr(exc))
         return None
 
+    async def _park(self, row: IntakeRow) -> None:
+        """The store was disconnected: the row waits, its attempt not counted, until it connects again."""
+        self._in_flight.discard(row.id)
+        await asyncio.to_thread(self.intake.release, row.id, RELEASE_SECONDS)
+        logger.info("notification %s waits: store %s is disconnected", row.id, row.seller_id)
+
+    @staticmethod
+    def _key(job: Job) -> str:
+        """The worker's queue of a conversation (a store's pack)."""
+        return f"{job.row.seller_id}-{job.key}" if job.key else f"row-{job.row.id}"
+
     def _enqueue(self, job: Job) -> None:
-        key = job.key or f"row-{job.row.id}"
+        key = self._key(job)
         queue = self._queues.setdefault(key, deque())
         # arrival order, also for a row that comes back after a retry or a release
         queue.insert(bisect.bisect([j.row.id for j in queue], job.row.id), job)
@@ -137,9 +158,13 @@ class Worker:
 
     async def _drain(self, key: str) -> None:
         try:
-            async with self._slots:
-                queue = self._queues[key]
-                while queue:
+            queue = self._queues[key]
+            while queue:
+                # A slot per turn, not per conversation: a store with many queued turns gives way
+                # to the others after each one (fair_slots.py).
+                async with self._slots.slot(queue[0].row.seller_id):
+                    if not queue:
+                        break
                     # A turn holds the event loop for milliseconds at a time (Rasa loads and saves
                     # the conversation there): none starts while a burst is being acknowledged.
                     await self._yield_to_burst()
@@ -164,6 +189,9 @@ class Worker:
         try:
             outcome = await self.processor.process(job)
         except MeliError as err:
+            if err.code == STORE_DISCONNECTED:
+                await self._park(job.row)
+                return
             await self._retry(job.row.id, job.row.attempts, str(err))
             return
         except Exception as exc:  # noqa: BLE001
@@ -182,7 +210,7 @@ class Worker:
         started = time.monotonic()
         deadline = started + GUARD_WAIT_SECONDS
         while True:
-            if any(queued.row.id < job.row.id for queued in self._queues.get(job.key) or ()):
+            if any(queued.row.id < job.row.id for queued in self._queues.get(self._key(job)) or ()):
                 return None
             waiting = await asyncio.to_thread(self.intake.blockers, job.row.id, job.row.seller_id, job.key)
             if not waiting:
