@@ -54,10 +54,12 @@ def problems(current: Settings) -> Iterator[str]:
         "MELI_WEBHOOK_SECRET": market.webhook_secret,
         "MELI_TOKEN_KEY": current.token_key,
     }
-    if market.client_id or market.client_secret or market.refresh_token:
+    if market.seller_id is None:  # stores connect in the admin page: the app's secret is needed
+        required["MELI_CLIENT_SECRET"] = market.client_secret
+    elif market.client_id or market.client_secret or market.refresh_token:
         required["MELI_CLIENT_SECRET"] = market.client_secret
         required["MELI_REFRESH_TOKEN"] = market.refresh_token
-    if market.access_token or not market.refresh_token:
+    if market.seller_id is not None and (market.access_token or not market.refresh_token):
         required["MELI_ACCESS_TOKEN"] = market.access_token
     if current.handoff.webhook_url:
         required["HANDOFF_WEBHOOK_SECRET (handoff.webhook_secret)"] = current.handoff.webhook_secret
@@ -67,6 +69,11 @@ def problems(current: Settings) -> Iterator[str]:
         why = weakness(value, demo)
         if why:
             yield f"{name} {why}"
+    if market.client_secret and not (market.redirect_uri or "").startswith("https://"):
+        yield ("MELI_REDIRECT_URI must be the https redirect URI registered with the application (the connect "
+               "flow's callback, .../webhooks/inbox/oauth/callback)")
+    if market.auth_url:
+        yield "MELI_AUTH_URL replaces Mercado Libre's authorization pages: a local-mode setting only"
     for token, agent in current.inbox_agents.items():
         why = weakness(token, demo)
         if why:

@@ -303,6 +303,17 @@ def assign(agent: str, seller_id: int) -> None:
         pass  # already theirs
 
 
+def adopt(names: Iterable[str], seller_id: int | None) -> None:
+    """Agents given no store yet (INBOX_AGENTS, the single-store configuration) work this one;
+    admins need none. Agents made with scripts/agents.py get their stores explicitly."""
+    if seller_id is None:
+        return
+    from postsale.agents import names_without_store
+
+    for name in set(names) & set(names_without_store()):
+        assign(name, seller_id)
+
+
 def unassign(agent: str, seller_id: int) -> None:
     with get_engine().begin() as conn:
         conn.execute(agent_stores.delete().where(

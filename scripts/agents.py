@@ -1,7 +1,8 @@
 """Manage the agents of the inbox (stored hashed in MELI_DB_URL; no restart needed).
 
-    python scripts/agents.py add NAME [--role lead] [--expires-days N]   prints the new token once
-    python scripts/agents.py list                                        names, roles, status (never tokens)
+    python scripts/agents.py add NAME [--role lead|admin] [--store SELLER_ID]... [--expires-days N]
+                                                                         prints the new token once
+    python scripts/agents.py list                                        names, roles, stores, status (never tokens)
     python scripts/agents.py rotate NAME [--expires-days N]              a new token; the old one stops at once
     python scripts/agents.py revoke NAME                                 the token stops working at once
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from postsale import agents, masking, settings
+from postsale import agents, masking, settings, stores
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", choices=agents.ROLES, default=agents.AGENT)
     add.add_argument("--expires-days", type=float)
+    add.add_argument("--store", type=int, action="append", default=[],
+                     help="a store (seller id) whose tickets they work; repeat for several (admins see all)")
     commands.add_parser("list", help="list agents (no tokens)")
     rotate = commands.add_parser("rotate", help="give an agent a new token")
     rotate.add_argument("name")
@@ -41,7 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "add":
-            print(agents.add(args.name, args.role, args.expires_days))
+            unknown = [seller for seller in args.store if stores.get(seller) is None]
+            if unknown:
+                raise stores.StoreError(f"no store {unknown[0]} (connect it in the admin page first)")
+            token = agents.add(args.name, args.role, args.expires_days)
+            for seller in args.store:
+                stores.assign(args.name, seller)
+            print(token)
         elif args.command == "rotate":
             print(agents.rotate(args.name, args.expires_days))
         elif args.command == "revoke":
@@ -49,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.name}: revoked")
         else:
             for agent in agents.listing():
-                print(f"{agent['name']}\t{agent['role']}\t{agent['status']}")
-    except agents.AgentError as problem:
+                owned = ",".join(str(s) for s in sorted(stores.stores_of(str(agent["name"])))) or "-"
+                print(f"{agent['name']}\t{agent['role']}\t{owned}\t{agent['status']}")
+    except (agents.AgentError, stores.StoreError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     return 0

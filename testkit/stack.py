@@ -67,7 +67,8 @@ class Stack:
             MELI_WEBHOOK_SECRET=SECRET, MELI_DB_URL=f"sqlite:///{tmp / 'meli.db'}",
             MELI_TIMEOUT="3", RASA_ENDPOINTS=str(self.endpoints),
             HANDOFF_JSONL_PATH=str(self.tickets_file), HANDOFF_WEBHOOK_URL="",
-            INBOX_AGENTS="ana:token-ana,bruno:token-bruno", REVIEW_QUEUE_PATH=str(self.review_file),
+            INBOX_AGENTS="ana:token-ana,bruno:token-bruno,root:token-root:admin",
+            REVIEW_QUEUE_PATH=str(self.review_file), MELI_AUTH_URL=f"{self.sim}/authorization",
             # The bench's and the reliability suite's bursts are the marketplace's own (1,000 at once):
             # the per-seller cap is tried by tests/hostile/test_webhook_hostile.py.
             MELI_WEBHOOK_RATE="100000",
@@ -168,13 +169,14 @@ class Stack:
         messages = body.get("messages", body) if isinstance(body, dict) else body
         return sorted(messages, key=lambda m: (m.get("message_date") or {}).get("created") or "")
 
-    def seller_messages(self, pack_id: int | str) -> list[dict[str, Any]]:
-        return [m for m in self.thread(pack_id) if str((m.get("from") or {}).get("user_id")) == "123456789"]
+    def seller_messages(self, pack_id: int | str, seller: int | str = 123456789) -> list[dict[str, Any]]:
+        return [m for m in self.thread(pack_id) if str((m.get("from") or {}).get("user_id")) == str(seller)]
 
-    def wait_for_seller_messages(self, pack_id: int | str, count: int, seconds: float = 60) -> list[dict]:
+    def wait_for_seller_messages(self, pack_id: int | str, count: int, seconds: float = 60,
+                                 seller: int | str = 123456789) -> list[dict]:
         deadline = time.time() + seconds
         while time.time() < deadline:
-            found = self.seller_messages(pack_id)
+            found = self.seller_messages(pack_id, seller)
             if len(found) >= count:
                 return found
             time.sleep(0.3)

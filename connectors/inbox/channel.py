@@ -34,10 +34,10 @@ from sanic.response import HTTPResponse
 
 from connectors import retention
 from connectors.conversation import append_events, resume_bot
-from connectors.inbox import auth
+from connectors.inbox import auth, store_admin
 from connectors.inbox.auth import Throttle
 from connectors.inbox.views import live_transcript, summary, user_event_at
-from postsale import agents, catalogue, conversation_id, review_queue, settings, tickets, transcript
+from postsale import agents, catalogue, conversation_id, review_queue, settings, stores, tickets, transcript
 from postsale.agents import Agent
 from postsale.guard import EXPLANATIONS, check_outgoing
 from postsale.settings import SettingsError
@@ -83,6 +83,9 @@ class InboxInput(InputChannel):
         cls.check_settings(credentials)
         current = settings.current()
         agents.seed(current.inbox_agents, current.inbox_roles)
+        # The single-store configuration (MELI_SELLER_ID): its store exists and INBOX_AGENTS work it.
+        if stores.seed_configured(current.marketplace.seller_id) or current.marketplace.seller_id:
+            stores.adopt(current.inbox_agents.values(), current.marketplace.seller_id)
         return cls()
 
     def __init__(self) -> None:
@@ -106,49 +109,31 @@ class InboxInput(InputChannel):
 
         @bp.middleware("response")
         async def protect(request: Request, answer: HTTPResponse) -> None:
-            answer.headers.update(inbox.headers)
+            # A page with its own policy (the admin page, the connect result) keeps it.
+            answer.headers.update({k: v for k, v in inbox.headers.items() if k not in answer.headers})
 
-        def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
-            async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-                client = auth.client_of(request)
-                wait = inbox.throttle.locked_for(client)
-                if wait:
-                    return response.json({"error": "too_many_failed_logins", "detail": f"try again in {wait} s"},
-                                         429, headers={"Retry-After": str(wait)})
-                agent = await asyncio.to_thread(auth.agent_for, request)
-                if agent is None:
-                    if auth.bearer(request):  # a wrong guess; a request with no token guesses nothing
-                        inbox.throttle.failed(client)
-                    return response.json({"error": "unauthorized", "detail": "Authorization: Bearer <agent token>"},
-                                         401)
-                inbox.throttle.succeeded(client)
-                if request.method == "POST":
-                    forged = auth.forgery(request)
-                    if forged:
-                        logger.warning("inbox: %s refused for agent %s: %s", request.path, agent.name, forged)
-                        status = 415 if "application/json" in forged else 403
-                        return response.json({"error": "refused", "detail": forged}, status)
-                return await handler(request, agent, *args, **kwargs)
-
-            wrapper.__name__ = handler.__name__
-            return wrapper
+        guarded = self.guarded
 
         @bp.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
             return response.html(inbox.page)
 
+        store_admin.add_routes(bp, self)
+
         @bp.route("/api/tickets", methods=["GET"])
         @guarded
         async def queue(request: Request, agent: Agent) -> HTTPResponse:
             now = time.time()
-            take_within = settings.current().handoff.take_within_minutes * 60
-            items = [summary(t, now, take_within) for t in await asyncio.to_thread(tickets.queue)]
+            scope = await asyncio.to_thread(agent_scope, agent)
+            found = await asyncio.to_thread(tickets.queue, scope)
+            windows = await asyncio.to_thread(take_within_of, {t.get("seller_id") for t in found})
+            items = [summary(t, now, windows.get(t.get("seller_id"), 0.0)) for t in found]
             return response.json({"agent": agent.name, "role": agent.role, "tickets": items})
 
         @bp.route("/api/tickets/<ticket_id>", methods=["GET"])
         @guarded
         async def detail(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
-            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            ticket = await ticket_for(agent, ticket_id)
             if not ticket:
                 return response.json({"error": "not_found"}, 404)
             ticket["transcript"] = await live_transcript(request.app.ctx.agent, ticket)
@@ -159,7 +144,7 @@ class InboxInput(InputChannel):
         @guarded
         async def take(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
             """Take an open ticket; a lead may give any open ticket to someone (`{"assignee": name}`)."""
-            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            ticket = await ticket_for(agent, ticket_id)
             if not ticket:
                 return response.json({"error": "not_found"}, 404)
             body = request.json if isinstance(request.json, dict) else {}
@@ -172,8 +157,9 @@ class InboxInput(InputChannel):
                 return response.json({"error": "forbidden", "detail": f"assigned to {ticket['assignee']}; a lead "
                                       "can reassign it"}, 403)
             active = {a["name"] for a in await asyncio.to_thread(agents.listing) if a["status"] == "active"}
-            if assignee != agent.name and assignee not in active:
-                return response.json({"error": "unknown_agent", "detail": "not an active agent"}, 400)
+            if assignee != agent.name and (assignee not in active
+                                           or not await asyncio.to_thread(works_for, assignee, ticket)):
+                return response.json({"error": "unknown_agent", "detail": "not an active agent of this store"}, 400)
             await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=assignee)
             action = "take" if assignee == agent.name and ticket.get("assignee") in (None, agent.name) else "reassign"
             await asyncio.to_thread(tickets.audit, ticket_id, agent.name, action, assignee)
@@ -182,11 +168,11 @@ class InboxInput(InputChannel):
         @bp.route("/api/tickets/<ticket_id>/reopen", methods=["POST"])
         @guarded
         async def reopen(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
-            if not agent.lead:
-                return response.json({"error": "forbidden", "detail": "only a lead reopens tickets"}, 403)
-            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            ticket = await ticket_for(agent, ticket_id)  # another store's ticket: 404 before any other answer
             if not ticket:
                 return response.json({"error": "not_found"}, 404)
+            if not agent.lead:
+                return response.json({"error": "forbidden", "detail": "only a lead reopens tickets"}, 403)
             if ticket["status"] != "resolved":
                 return response.json({"error": "not_resolved"}, 409)
             if await asyncio.to_thread(tickets.open_for, ticket["conversation_id"]):
@@ -204,7 +190,7 @@ class InboxInput(InputChannel):
         @bp.route("/api/tickets/<ticket_id>/review", methods=["POST"])
         @guarded
         async def review(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
-            return await inbox.review(request, agent.name, ticket_id)
+            return await inbox.review(request, agent, ticket_id)
 
         @bp.route("/api/intents", methods=["GET"])
         @guarded
@@ -215,7 +201,7 @@ class InboxInput(InputChannel):
         @bp.route("/api/tickets/<ticket_id>/resolve", methods=["POST"])
         @guarded
         async def resolve(request: Request, agent: Agent, ticket_id: str) -> HTTPResponse:
-            ticket = await asyncio.to_thread(tickets.get, ticket_id)
+            ticket = await ticket_for(agent, ticket_id)
             refused = may_work_on(ticket, agent)
             if refused:
                 return refused
@@ -228,12 +214,41 @@ class InboxInput(InputChannel):
 
         return bp
 
+    def guarded(self, handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+        """An API route: a known agent's Bearer token (failed guesses throttled per address) and,
+        for a POST, JSON from the inbox's own origin."""
+        inbox = self
+
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            client = auth.client_of(request)
+            wait = inbox.throttle.locked_for(client)
+            if wait:
+                return response.json({"error": "too_many_failed_logins", "detail": f"try again in {wait} s"},
+                                     429, headers={"Retry-After": str(wait)})
+            agent = await asyncio.to_thread(auth.agent_for, request)
+            if agent is None:
+                if auth.bearer(request):  # a wrong guess; a request with no token guesses nothing
+                    inbox.throttle.failed(client)
+                return response.json({"error": "unauthorized", "detail": "Authorization: Bearer <agent token>"},
+                                     401)
+            inbox.throttle.succeeded(client)
+            if request.method == "POST":
+                forged = auth.forgery(request)
+                if forged:
+                    logger.warning("inbox: %s refused for agent %s: %s", request.path, agent.name, forged)
+                    status = 415 if "application/json" in forged else 403
+                    return response.json({"error": "refused", "detail": forged}, status)
+            return await handler(request, agent, *args, **kwargs)
+
+        wrapper.__name__ = handler.__name__
+        return wrapper
+
     async def reply(self, request: Request, caller: Agent, ticket_id: str) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
         text = str(body.get("text") or "").strip()
         if not text or len(text) > MAX_REPLY:
             return response.json({"error": "invalid_text", "detail": f"1..{MAX_REPLY} characters"}, 400)
-        ticket = await asyncio.to_thread(tickets.get, ticket_id)
+        ticket = await ticket_for(caller, ticket_id)
         refused = may_work_on(ticket, caller)
         if refused:
             return refused
@@ -266,7 +281,7 @@ class InboxInput(InputChannel):
         await asyncio.to_thread(tickets.audit, ticket_id, agent, "reply", text)
         return response.json({"status": "sent", **delivery})
 
-    async def review(self, request: Request, agent: str, ticket_id: str) -> HTTPResponse:
+    async def review(self, request: Request, caller: Agent, ticket_id: str) -> HTTPResponse:
         """Queue a buyer message with the intent the agent says it was, for the trainers to settle."""
         body = request.json if isinstance(request.json, dict) else {}
         intent, at = body.get("intent"), body.get("at")
@@ -275,9 +290,10 @@ class InboxInput(InputChannel):
                                  400)
         if isinstance(at, bool) or not isinstance(at, (int, float)):
             return response.json({"error": "invalid_at", "detail": "`at` is the buyer line's timestamp"}, 400)
-        ticket = await asyncio.to_thread(tickets.get, ticket_id)
+        ticket = await ticket_for(caller, ticket_id)
         if not ticket:
             return response.json({"error": "not_found"}, 404)
+        agent = caller.name
         tracker = await request.app.ctx.agent.processor.get_tracker(ticket["conversation_id"])
         event = user_event_at(tracker.events, float(at))
         if event is None:
@@ -297,6 +313,36 @@ class InboxInput(InputChannel):
         logger.info("agent %s sent message %s of ticket %s to review as %s", agent, at, ticket_id, intent)
         await asyncio.to_thread(tickets.audit, ticket_id, agent, "review", intent)
         return response.json(item, 201)
+
+
+def agent_scope(agent: Agent) -> set[int] | None:
+    """The stores whose tickets the agent sees: an admin every store (None), anyone else theirs."""
+    return None if agent.admin else stores.stores_of(agent.name)
+
+
+def works_for(name: str, ticket: dict[str, Any]) -> bool:
+    """May this agent be given the ticket: an agent of its store (or an admin); any agent for a
+    ticket of no store."""
+    seller = ticket.get("seller_id")
+    if seller is None:
+        return True
+    found = [a for a in agents.listing() if a["name"] == name]
+    return bool(found) and (found[0]["role"] == agents.ADMIN or int(seller) in stores.stores_of(name))
+
+
+def take_within_of(sellers: set[Any]) -> dict[Any, float]:
+    """Each store's take-within window, in seconds (its setting, else the deployment's)."""
+    return {seller: stores.handoff_for(seller).take_within_minutes * 60 for seller in sellers}
+
+
+async def ticket_for(agent: Agent, ticket_id: str) -> dict[str, Any] | None:
+    """The ticket if it is one of the agent's stores'. Another store's ticket does not exist for
+    them (404, as an unknown id), and the attempt is logged."""
+    scope = await asyncio.to_thread(agent_scope, agent)
+    ticket = await asyncio.to_thread(tickets.get, ticket_id, scope)
+    if ticket is None and scope is not None and await asyncio.to_thread(tickets.get, ticket_id):
+        logger.warning("inbox: agent %s asked for ticket %s of another store: answered 404", agent.name, ticket_id)
+    return ticket
 
 
 def may_work_on(ticket: dict[str, Any] | None, agent: Agent) -> HTTPResponse | None:

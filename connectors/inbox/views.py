@@ -21,7 +21,8 @@ def summary(ticket: dict[str, Any], now: float, take_within: float = 0) -> dict[
     waiting = now - ticket["created_ts"]
     return {
         "flagged": bool(take_within) and ticket["status"] == "open" and waiting > take_within,
-        "id": ticket["id"], "interaction_type": ticket["interaction_type"], "reason": ticket["reason"],
+        "id": ticket["id"], "conversation_id": ticket["conversation_id"], "seller_id": ticket.get("seller_id"),
+        "interaction_type": ticket["interaction_type"], "reason": ticket["reason"],
         "language": ticket.get("language"), "origin": ticket.get("origin"), "status": ticket["status"],
         "assignee": ticket.get("assignee"), "priority": ticket["priority"],
         "products": [p.get("title") for p in ticket.get("products") or []],

@@ -10,7 +10,8 @@ Used by tests/live/test_reliability.py against the live Rasa server. Every case 
   or XML; an absent content type is tolerated). Nothing is stored, nothing reaches the API.
 * 200 `{"status": "ignored"}` for a well-formed notification of our application for a seller that
   is no store of this deployment (one application serves every seller who authorised it: the
-  marketplace must not retry it), and of our application and store on a topic the bot does not handle (`questions`, `orders_v2`, `items`, `payments`, ...). Mercado
+  marketplace must not retry it), and of our application and store on a topic the bot does not
+  handle (`questions`, `orders_v2`, `items`, `payments`, ...). Mercado
   Libre's contract (reference §1.4) counts anything but a 200 as undelivered, retries it for an
   hour and can deactivate the topic subscription, so a valid-but-irrelevant notification must be
   acknowledged. It is not stored either, and nothing reaches the API.

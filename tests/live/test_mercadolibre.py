@@ -102,13 +102,23 @@ def test_questions_topic_is_acknowledged_and_ignored(stack: Stack) -> None:
 
 @pytest.mark.parametrize(
     "override, status",
-    [({"application_id": 999}, 403), ({"user_id": 42}, 403), ({"user_id": "x1"}, 400)],
+    [({"application_id": 999}, 403), ({"user_id": "x1"}, 400)],
 )
 def test_spoofed_ids_are_rejected_and_nothing_is_stored(stack: Stack, override, status) -> None:
     rows = len(stack.intake_rows())
     answer = stack.notify(note("abcdef0123456789", **override))
     assert answer.status_code == status
     assert "error" in answer.json()
+    assert len(stack.intake_rows()) == rows
+
+
+def test_a_seller_that_is_no_store_here_is_acknowledged_and_dropped(stack: Stack) -> None:
+    """One application receives every authorising seller's notifications: a seller not connected
+    to this deployment gets 200 (a 403 would make the marketplace retry it for an hour) and
+    nothing is stored or fetched."""
+    rows = len(stack.intake_rows())
+    answer = stack.notify(note("abcdef0123456789", user_id=42))
+    assert answer.status_code == 200 and answer.json() == {"status": "ignored", "reason": "store_not_connected"}
     assert len(stack.intake_rows()) == rows
 
 
