@@ -42,7 +42,8 @@ def test_demo_secrets_stop_the_start_with_one_line(server: str) -> None:
 def test_strong_secrets_but_an_open_rasa_api_is_refused() -> None:
     strong = " ".join(f"export {name}={value};" for name, value in {
         "MELI_WEBHOOK_SECRET": "w" * 32, "MELI_CLIENT_SECRET": "c" * 32, "MELI_REFRESH_TOKEN": "TG-" + "r" * 30,
-        "MELI_TOKEN_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=", "INBOX_AGENTS": "ana:" + "a" * 32}.items())
+        "MELI_TOKEN_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=", "INBOX_AGENTS": "ana:" + "a" * 32,
+        "MELI_REDIRECT_URI": "https://bot.example.com/webhooks/inbox/oauth/callback", "MELI_AUTH_URL": ""}.items())
     done, _ = start("rasa", strong)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Rasa's HTTP API (--enable-api) needs --auth-token or --jwt-secret" in done.stderr

@@ -16,6 +16,7 @@ STRONG = {
     "MELI_CLIENT_SECRET": "c" * 32, "MELI_REFRESH_TOKEN": "TG-" + "r" * 40,
     "MELI_WEBHOOK_SECRET": "w" * 32, "MELI_TOKEN_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
     "INBOX_AGENTS": "ana:" + "a" * 32, "RASA_ENDPOINTS": "/nonexistent/endpoints.yml",
+    "MELI_REDIRECT_URI": "https://bot.example.com/webhooks/inbox/oauth/callback",
 }
 
 
@@ -39,6 +40,10 @@ def test_strong_production_settings_pass() -> None:
     ("INBOX_AGENTS", "agente:local-agent-token", "INBOX_AGENTS: the token of 'agente' is a published demo value"),
     ("REST_AUTH_TOKEN", "rest", "REST_AUTH_TOKEN is shorter than 24 characters"),
     ("HANDOFF_WEBHOOK_URL", "https://crm.example/hook", "HANDOFF_WEBHOOK_SECRET (handoff.webhook_secret) is not set"),
+    ("MELI_REDIRECT_URI", None, "MELI_REDIRECT_URI must be the https redirect URI"),
+    ("MELI_REDIRECT_URI", "http://bot.example.com/cb", "MELI_REDIRECT_URI must be the https redirect URI"),
+    ("MELI_AUTH_URL", "http://127.0.0.1:8089/authorization", "MELI_AUTH_URL replaces"),
+    ("INBOX_AGENTS", "admin:local-admin-token:admin", "INBOX_AGENTS: the token of 'admin' is a published demo"),
 ])
 def test_each_weak_secret_is_named(name: str, value: str | None, expected: str) -> None:
     assert any(p.startswith(expected) for p in problems(**{name: value})), problems(**{name: value})
