@@ -229,3 +229,35 @@ def test_two_replicas_answer_every_message_once_and_in_order(scale: ScaleStack) 
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=1))
     print(json.dumps(figures))
+
+
+def test_two_stores_on_two_replicas(scale: ScaleStack) -> None:
+    """A second store connected through one replica is served by both: each store's buyers are
+    answered once, in their own store's thread, and its tickets stay its own."""
+    from testkit.stores import connect_store
+
+    a, b = REPLICAS
+    seller = httpx.post(f"{scale.sim}/_sim/sellers", json={"count": 1, "sales": 2}, timeout=10).json()["sellers"][0]
+    page = connect_store(scale.urls[b], "token-root", seller["id"])
+    assert page.status_code == 200, page.text
+    packs = {seller["id"]: [s["pack_id"] or s["order_id"] for s in seller["sales"]],
+             SELLER: [SCENARIOS["shipped"].pack_id or SCENARIOS["shipped"].order_id]}
+    sent: list[tuple[int, int]] = []
+    for n, (store, pack) in enumerate([(s, p) for s, ps in packs.items() for p in ps]):
+        created = httpx.post(f"{scale.sim}/_sim/buyer_messages", json={"pack_id": pack, "text": TEXTS["pt"]["payment"]},
+                             timeout=10).json()
+        body = json.loads(note(created["id"]))
+        answer = httpx.post(scale.webhook_of((a, b)[n % 2]), content=json.dumps({**body, "user_id": store}).encode(),
+                            headers={"content-type": "application/json"}, timeout=15)
+        assert answer.json()["status"] == "accepted", answer.text
+        sent.append((store, pack))
+    deadline = time.time() + 60
+    while time.time() < deadline and not all(scale.seller_messages(p, s) for s, p in sent):
+        time.sleep(0.5)
+    for store, pack in sent:
+        replies = scale.seller_messages(pack, store)
+        assert len(replies) >= 1 and "pagamento" in replies[-1]["text"].lower(), (store, pack, replies)
+    owners = {r["seller_id"] for r in scale.query("select seller_id from meli_replies")}
+    assert {SELLER, seller["id"]} <= owners
+    stores_row = scale.query(f"select status from stores where seller_id = {int(seller['id'])}")
+    assert stores_row == [{"status": "connected"}]
