@@ -226,11 +226,15 @@ class Intake:
             due = and_(due, notifications.c.seller_id.notin_(list(paused)))
         rank = func.row_number().over(partition_by=notifications.c.seller_id, order_by=notifications.c.id)
         ranked = select(notifications.c.id, rank.label("rank")).where(due).subquery()
-        fair = select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id).limit(limit)
-        query = select(notifications.c.id).where(notifications.c.id.in_(fair.scalar_subquery()))
         if self.shared:
-            # Rows another replica is claiming right now are skipped instead of waited for.
-            query = query.with_for_update(skip_locked=True)
+            # Rows another replica is claiming right now are skipped instead of waited for: the
+            # lock is taken on the rows in rank order, so a batch is full whenever rows are due.
+            query = (select(notifications.c.id).join(ranked, ranked.c.id == notifications.c.id)
+                     .order_by(ranked.c.rank, notifications.c.id).limit(limit)
+                     .with_for_update(skip_locked=True, of=notifications))
+        else:
+            fair = select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id).limit(limit)
+            query = select(notifications.c.id).where(notifications.c.id.in_(fair.scalar_subquery()))
         until = now + lease
         with self.engine.begin() as conn:
             ids = list(conn.execute(query).scalars())

@@ -252,11 +252,14 @@ def test_two_stores_on_two_replicas(scale: ScaleStack) -> None:
         assert answer.json()["status"] == "accepted", answer.text
         sent.append((store, pack))
     deadline = time.time() + 60
-    while time.time() < deadline and not all(scale.seller_messages(p, s) for s, p in sent):
+
+    def answered(store: int, pack: int) -> bool:
+        return any("pagamento" in m["text"].lower() for m in scale.seller_messages(pack, store))
+
+    while time.time() < deadline and not all(answered(s, p) for s, p in sent):
         time.sleep(0.5)
     for store, pack in sent:
-        replies = scale.seller_messages(pack, store)
-        assert len(replies) >= 1 and "pagamento" in replies[-1]["text"].lower(), (store, pack, replies)
+        assert answered(store, pack), (store, pack, [m["text"] for m in scale.seller_messages(pack, store)])
     owners = {r["seller_id"] for r in scale.query("select seller_id from meli_replies")}
     assert {SELLER, seller["id"]} <= owners
     stores_row = scale.query(f"select status from stores where seller_id = {int(seller['id'])}")
