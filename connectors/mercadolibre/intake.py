@@ -229,7 +229,10 @@ class Intake:
         if self.shared:
             # Rows another replica is claiming right now are skipped instead of waited for: the
             # lock is taken on the rows in rank order, so a batch is full whenever rows are due.
-            query = (select(notifications.c.id).join(ranked, ranked.c.id == notifications.c.id)
+            # `due` is also a condition on the locked table itself: a row the other replica
+            # claimed between our snapshot and our lock is re-checked on its new version (and
+            # skipped), instead of passing on the subquery's stale view and shortening the batch.
+            query = (select(notifications.c.id).join(ranked, ranked.c.id == notifications.c.id).where(due)
                      .order_by(ranked.c.rank, notifications.c.id).limit(limit)
                      .with_for_update(skip_locked=True, of=notifications))
         else:

@@ -45,6 +45,8 @@ class StoreDirectory:
         found = (await self.statuses()).get(seller_id)
         if found is not None:
             return found
+        if not 0 < seller_id < 2**63:  # no store has it, and no SQL integer holds it
+            return None
         if time.monotonic() - self._unknown.get(seller_id, float("-inf")) < MISS_SECONDS:
             return None
         store = await asyncio.to_thread(stores.get, seller_id)
