@@ -280,6 +280,10 @@ class MeliClient:
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
 
+    async def me(self) -> dict[str, Any]:
+        """`GET /users/me` with this client's token: the store it acts for."""
+        return await self.request("GET", "/users/me")
+
     async def get_me(self, access_token: str) -> dict[str, Any]:
         """`GET /users/me` with a given token: who just authorised the app (id, nickname, site)."""
         return await self.request("GET", "/users/me", auth=False, headers={"Authorization": f"Bearer {access_token}"})

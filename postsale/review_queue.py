@@ -123,14 +123,15 @@ def clean_text(text: str) -> str:
 
 def add(text: str, language: str, intent: str, *, agent: str, ticket_id: str | None = None,
         predicted_intent: str | None = None, predicted_confidence: float | None = None,
-        message_at: float | None = None, path: str | Path | None = None) -> dict[str, Any]:
+        message_at: float | None = None, path: str | Path | None = None,
+        seller_id: int | None = None) -> dict[str, Any]:
     """Queue a message, or replace the choice of a still pending item for the same message.
 
     Marking the same line twice (a double click, an agent changing their mind) must not give the
     trainer two items to settle.
     """
     item = _new_item(text, language, intent, agent=agent, ticket_id=ticket_id, predicted_intent=predicted_intent,
-                     predicted_confidence=predicted_confidence, message_at=message_at)
+                     predicted_confidence=predicted_confidence, message_at=message_at, seller_id=seller_id)
     target = queue_path(path)
     with locked(target):
         queued = read(target)

@@ -142,6 +142,13 @@ def connect(seller_id: int, nickname: str | None, site_id: str | None, by: str |
     return store
 
 
+def set_profile(seller_id: int, nickname: str | None, site_id: str | None) -> None:
+    """The nickname and site `/users/me` gives (the configured store starts without them)."""
+    with get_engine().begin() as conn:
+        conn.execute(stores.update().where(stores.c.seller_id == int(seller_id)).values(
+            nickname=nickname, site_id=site_id, updated_at=time.time()))
+
+
 def disconnect(seller_id: int, detail: str) -> bool:
     """Mark a connected store disconnected (its refresh was refused); True when it changed."""
     with get_engine().begin() as conn:

@@ -307,7 +307,8 @@ class InboxInput(InputChannel):
             item = await asyncio.to_thread(
                 review_queue.add, event.text or "", ticket.get("language") or tracker.get_slot("language"), intent,
                 agent=agent, ticket_id=ticket_id, predicted_intent=predicted.get("name"),
-                predicted_confidence=predicted.get("confidence"), message_at=event.timestamp)
+                predicted_confidence=predicted.get("confidence"), message_at=event.timestamp,
+                seller_id=ticket.get("seller_id"))
         except review_queue.ReviewError as problem:
             return response.json({"error": "invalid_item", "detail": str(problem)}, 400)
         logger.info("agent %s sent message %s of ticket %s to review as %s", agent, at, ticket_id, intent)

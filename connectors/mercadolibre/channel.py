@@ -85,6 +85,7 @@ class MercadoLibreInput(InputChannel):
         self.clients = SellerClients(marketplace, engine, timeout=5.0)
         self.worker: Worker | None = None
         self.recovery: asyncio.Task | None = None
+        self.profiles: asyncio.Task | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("mercadolibre_webhook", __name__)
@@ -104,14 +105,16 @@ class MercadoLibreInput(InputChannel):
             channel.worker.paused = channel.stores.paused
             channel.worker.start()
             channel.recovery = asyncio.get_event_loop().create_task(channel.recover_missed())
+            channel.profiles = asyncio.get_event_loop().create_task(channel.fill_profiles())
             retention.schedule(app)
 
         @bp.listener("before_server_stop")
         async def stop_worker(app: Any, loop: Any) -> None:
             if channel.worker:
                 await channel.worker.stop()
-            if channel.recovery and not channel.recovery.done():
-                channel.recovery.cancel()
+            for task in (channel.recovery, channel.profiles):
+                if task and not task.done():
+                    task.cancel()
             await retention.stop(app)
 
         @bp.route("/", methods=["GET"])
@@ -168,6 +171,18 @@ class MercadoLibreInput(InputChannel):
         if stored and self.worker:
             self.worker.wake()
         return response.json({"status": "accepted" if stored else "duplicate"})
+
+    async def fill_profiles(self) -> None:
+        """Nickname and site of stores that have none (the one configured by MELI_SELLER_ID, which
+        never went through the connect flow), for the admin page. Best effort."""
+        missing = [s for s in await asyncio.to_thread(stores.listing) if s.connected and not s.nickname]
+        for store in missing:
+            try:
+                me = await self.clients.client(store.seller_id).me()
+            except MeliError as err:
+                logger.info("profile of store %s unavailable: %s", store.seller_id, err)
+                continue
+            await asyncio.to_thread(stores.set_profile, store.seller_id, me.get("nickname"), me.get("site_id"))
 
     async def recover_missed(self) -> None:
         """Notifications Mercado Libre gave up on (8 failed attempts) are in missed_feeds."""

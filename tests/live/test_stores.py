@@ -57,6 +57,9 @@ def test_the_seeded_store_is_connected_from_its_variables(stack: Stack) -> None:
     """The upgrade path: MELI_SELLER_ID with its token is a connected store, its agents work it."""
     seeded = store_status(stack, SEEDED)
     assert seeded["status"] == "connected" and {"ana", "bruno"} <= set(seeded["agents"])
+    wait_until(lambda: store_status(stack, SEEDED)["nickname"] == "LOJA_SIMULADA", 20,
+               "the nickname read from /users/me at start")
+    assert store_status(stack, SEEDED)["site_id"] == "MLB"
 
 
 def test_a_connected_store_answers_its_buyers_with_its_own_token(stack: Stack, second) -> None:
