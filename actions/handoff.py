@@ -19,10 +19,10 @@ from actions.answers.claim import claims_of
 from actions.delivery import deliver
 from actions.order import load_order_context
 from meli import MeliClient, MeliError
+from meli.claims import read_claim
 from postsale import stores
 from postsale.business_hours import next_opening, opening_text
 from postsale.catalogue import BACKEND_ERROR, COMPLAINT
-from postsale.claim import claim_summary
 from postsale.handoff import HandoffRequest, add_order, new_ticket
 from postsale.settings import Handoff
 
@@ -47,10 +47,13 @@ async def build_ticket(
         try:
             ctx = await load_order_context(client, order_id=order_id, pack_id=pack_id)
             add_order(ticket, ctx)
-            if ticket["claim"] is None and request.interaction_type == COMPLAINT:
-                open_claims = [c for c in await claims_of(client, ctx) if c.get("status") == "opened"]
-                if open_claims:
-                    ticket["claim"] = claim_summary(open_claims[0])
+            claim = None
+            if ticket["claim"] and ticket["claim"].get("id"):
+                claim = await client.get_claim(ticket["claim"]["id"])
+            elif request.interaction_type == COMPLAINT:
+                claim = next((c for c in await claims_of(client, ctx) if c.get("status") == "opened"), None)
+            if claim:  # stage, deadline, reputation, return and messages: postsale.claim
+                ticket["claim"] = await read_claim(client, claim)
         except MeliError as err:
             ticket["error"] = err.as_dict()
     if ticket["order"] is None and (order_id or pack_id):

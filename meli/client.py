@@ -26,6 +26,17 @@ logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Attachment ids are file names (`210438685_59f0...2482.jpg`): no path separator, no leading dot.
+_ATTACHMENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")
+_REASON_ID = re.compile(r"[A-Z]{1,8}[0-9]{1,8}")
+CLAIM_PARTS = ("detail", "affects-reputation", "messages")
+
+
+class Download:
+    """A file the API returned: bytes and the content type it declared (checked by the caller)."""
+
+    def __init__(self, content: bytes, content_type: str) -> None:
+        self.content, self.content_type = content, content_type.split(";")[0].strip().lower()
 
 
 def _id(value: int | str | None, kind: str) -> str:
@@ -34,6 +45,12 @@ def _id(value: int | str | None, kind: str) -> str:
     if valid is None:
         raise MeliInvalidId(f"not a {kind} id", status=404, code="invalid_id", path=f"/{kind}s/?")
     return quote(valid, safe="")
+
+
+def _attachment_id(value: str) -> str:
+    if not isinstance(value, str) or not _ATTACHMENT_ID.fullmatch(value) or ".." in value:
+        raise MeliInvalidId("not an attachment id", status=404, code="invalid_id", path="/attachments/?")
+    return quote(value, safe="")
 
 
 def _message_id(value: str) -> str:
@@ -110,6 +127,8 @@ class MeliClient:
         headers: dict[str, str] | None = None,
         auth: bool = True,
         retry_ambiguous: bool = True,
+        files: dict[str, Any] | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one logical request, retrying transient failures; returns decoded JSON.
 
@@ -123,7 +142,7 @@ class MeliClient:
         token = await self._token() if auth else None
         while True:
             try:
-                return await self._send_once(method, path, params, json, data, headers, token)
+                return await self._send_once(method, path, params, json, data, headers, token, files, raw)
             except MeliError as err:
                 if err.status == 401 and auth and self.token_provider and not refreshed and token:
                     refreshed = True
@@ -150,13 +169,15 @@ class MeliClient:
         data: dict[str, Any] | None,
         headers: dict[str, str] | None,
         token: str | None,
+        files: dict[str, Any] | None = None,
+        raw: bool = False,
     ) -> Any:
         all_headers = dict(headers or {})
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
         try:
             response = await self._http.request(
-                method, path, params=params, json=json, data=data, headers=all_headers
+                method, path, params=params, json=json, data=data, headers=all_headers, files=files
             )
         except httpx.TransportError as exc:
             timeout = isinstance(exc, httpx.TimeoutException)
@@ -165,6 +186,8 @@ class MeliClient:
             # Sent, but no answer: the server may have done it. Not when it never got the request.
             error.ambiguous = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
             raise error from exc
+        if raw and response.is_success:  # a file: its bytes and the type the API says it is
+            return Download(response.content, response.headers.get("content-type") or "application/octet-stream")
         body = _decode(response)
         if response.is_success:
             if body is None and response.content:
@@ -219,6 +242,36 @@ class MeliClient:
     async def get_returns(self, claim_id: int | str) -> dict[str, Any]:
         return await self.request("GET", f"/post-purchase/v2/claims/{_id(claim_id, 'claim')}/returns")
 
+    async def get_claim_part(self, claim_id: int | str, part: str) -> Any:
+        """`detail`, `affects-reputation` or `messages` of a claim (CLAIM_PARTS)."""
+        if part not in CLAIM_PARTS:
+            raise ValueError(f"not a claim sub-resource: {part}")
+        return await self.request("GET", f"/post-purchase/v1/claims/{_id(claim_id, 'claim')}/{part}")
+
+    async def get_claim_reason(self, reason_id: str) -> dict[str, Any]:
+        if not _REASON_ID.fullmatch(str(reason_id)):
+            raise ValueError(f"invalid claim reason id: {reason_id!r}")
+        return await self.request("GET", f"/post-purchase/v1/claims/reasons/{reason_id}")
+
+    async def send_claim_message(self, claim_id: int | str, receiver_role: str, text: str,
+                                 attachments: list[str] | None = None) -> dict[str, Any]:
+        """Write in the claim (to the buyer in stage claim, to the mediator in a dispute); no retry
+        of an unanswered POST: the caller reads the claim's messages instead."""
+        body: dict[str, Any] = {"receiver_role": receiver_role, "message": text}
+        if attachments:
+            body["attachments"] = attachments
+        return await self.request("POST", f"/post-purchase/v1/claims/{_id(claim_id, 'claim')}/actions/send-message",
+                                  json=body, retry_ambiguous=False)
+
+    async def upload_claim_attachment(self, claim_id: int | str, name: str, content: bytes,
+                                      content_type: str) -> dict[str, Any]:
+        return await self.request("POST", f"/post-purchase/v1/claims/{_id(claim_id, 'claim')}/attachments",
+                                  files={"file": (name, content, content_type)}, retry_ambiguous=False)
+
+    async def download_claim_attachment(self, claim_id: int | str, attachment_id: str) -> Download:
+        return await self.request("GET", f"/post-purchase/v1/claims/{_id(claim_id, 'claim')}/attachments/"
+                                  f"{_attachment_id(attachment_id)}/download", raw=True)
+
     # --- post-sale messages -----------------------------------------------------------------
     async def get_message(self, message_id: str) -> dict[str, Any]:
         return await self.request(
@@ -237,7 +290,7 @@ class MeliClient:
 
     async def send_message(
         self, pack_id: int | str, seller_id: int | str, to_user_id: int | str, text: str,
-        *, retry_ambiguous: bool = True,
+        *, retry_ambiguous: bool = True, attachments: list[str] | None = None,
     ) -> dict[str, Any]:
         """Post a reply; the caller must read `status` (a moderated reply is still HTTP 200).
 
@@ -245,11 +298,22 @@ class MeliClient:
         answer raises MeliUnavailable(ambiguous) instead of being sent again, so the caller can
         look in the thread first (connectors/mercadolibre/output.py does).
         """
-        body = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
+        body: dict[str, Any] = {"from": {"user_id": str(seller_id)}, "to": {"user_id": str(to_user_id)}, "text": text}
+        if attachments:  # left out entirely when there are none (reference 2.4)
+            body["attachments"] = attachments
         return await self.request(
             "POST", f"/messages/packs/{_id(pack_id, 'pack')}/sellers/{_id(seller_id, 'user')}",
             params={"tag": "post_sale"}, json=body, retry_ambiguous=retry_ambiguous,
         )
+
+    async def upload_attachment(self, site_id: str, name: str, content: bytes, content_type: str) -> dict[str, Any]:
+        """Upload a file for a post-sale message; it must be linked to a message within 48 h."""
+        return await self.request("POST", "/messages/attachments", params={"tag": "post_sale", "site_id": site_id},
+                                  files={"file": (name, content, content_type)}, retry_ambiguous=False)
+
+    async def download_attachment(self, site_id: str, attachment_id: str) -> Download:
+        return await self.request("GET", f"/messages/attachments/{_attachment_id(attachment_id)}",
+                                  params={"tag": "post_sale", "site_id": site_id}, raw=True)
 
     async def missed_feeds(
         self, app_id: int | str, topic: str | None = None, offset: int = 0, limit: int = 10

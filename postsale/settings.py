@@ -139,6 +139,8 @@ class Handoff:
     business_hours: BusinessHours | None = None  # None: people are always there
     take_within_minutes: float = 0.0  # 0: no ticket is flagged for waiting
     help_route: str = "bot"  # HELP_ROUTES: "agents" hands every Help question to a person
+    # A claim whose seller deadline is this close (or whose 48-hour incentive runs) is marked.
+    claim_due_window_hours: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,9 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
         take_within = float(take_within)
     except (TypeError, ValueError):
         raise SettingsError(f"{where}.take_within_minutes: {take_within!r} is not a number") from None
+    window = config.get("claim_due_window_hours", 12)
+    if isinstance(window, bool) or not isinstance(window, int | float) or not 0 < window <= 24 * 30:
+        raise SettingsError(f"{where}.claim_due_window_hours: {window!r} is not a number of hours (0-720]")
     return Handoff(
         jsonl_path=_optional_str(config.get("jsonl_path")),
         webhook_url=_optional_str(config.get("webhook_url")),
@@ -282,6 +287,7 @@ def _handoff(env: Mapping[str, str], endpoints: Path) -> Handoff:
         business_hours=BusinessHours.from_mapping(hours, f"{where}.business_hours") if hours else None,
         take_within_minutes=take_within,
         help_route=route,
+        claim_due_window_hours=float(window),
     )
 
 

@@ -23,6 +23,8 @@ class Line:
     timestamp: float | None
     agent: str | None = None  # who replied, for agent lines
     intent: str | None = None  # what the bot understood, for buyer lines
+    # Files sent with the message ({id, name, type, size}: the marketplace's attachment ids).
+    attachments: tuple[dict[str, Any], ...] = ()
 
 
 def lines(events: Iterable[Mapping[str, Any]]) -> list[Line]:
@@ -36,15 +38,26 @@ def lines(events: Iterable[Mapping[str, Any]]) -> list[Line]:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if is_channel_trigger(event):
                 text = buyer_text(event) or ""
-            line = Line("buyer", text, _timestamp(event), intent=intent)
+            files = attachments_of(metadata) or attachments_of((event.get("parse_data") or {}).get("metadata") or {})
+            line = Line("buyer", text, _timestamp(event), intent=intent, attachments=files)
         elif kind == "bot":
             agent = metadata.get("agent")
-            line = Line("agent" if agent else "bot", event.get("text") or "", _timestamp(event), agent=agent)
+            line = Line("agent" if agent else "bot", event.get("text") or "", _timestamp(event), agent=agent,
+                        attachments=attachments_of(metadata))
         else:
             continue
-        if line.text:
+        if line.text or line.attachments:
             found.append(line)
     return found
+
+
+def attachments_of(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The files a message's metadata lists, each reduced to id, name, type and size."""
+    found = metadata.get("attachments") if isinstance(metadata, Mapping) else None
+    if not isinstance(found, list):
+        return ()
+    return tuple({"id": str(a["id"]), "name": str(a.get("name") or a["id"])[:200], "type": a.get("type"),
+                  "size": a.get("size")} for a in found if isinstance(a, dict) and a.get("id"))
 
 
 def is_channel_trigger(event: Mapping[str, Any]) -> bool:

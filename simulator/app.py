@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from simulator.admin import claims as admin_claims
 from simulator.admin import control as admin_control
 from simulator.admin import conversations as admin_conversations
 from simulator.admin import faults as admin_faults
@@ -17,9 +18,10 @@ from simulator.chat import routes as chat
 from simulator.middleware import MIDDLEWARES
 from simulator.routes import claims, feeds, messages, oauth, sales, shipments
 from simulator.state import STATE, SimState
+from simulator.uploads import MAX_REQUEST
 
 # Registration order is route-matching order: the `/_sim` control API first, then the chat page, then the API.
-ROUTE_MODULES = (admin_control, admin_faults, admin_conversations, admin_notify, chat,
+ROUTE_MODULES = (admin_control, admin_faults, admin_conversations, admin_notify, admin_claims, chat,
                  oauth, sales, shipments, claims, messages, feeds)
 
 
@@ -37,7 +39,7 @@ def create_app(state: SimState | None = None, *, callback_url: str | None = None
 
     `callback_url` is where notifications are pushed (also settable later via `POST /_sim/config`).
     """
-    app = web.Application(middlewares=MIDDLEWARES)
+    app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST)
     app[STATE] = state or SimState()
     if callback_url is not None:
         app[STATE].notifier.config.update({"callback_url": callback_url})

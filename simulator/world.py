@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from simulator.build.claims import ClaimState, new_state
 from simulator.build.conversations import Conversation, conversation_for
 from simulator.build.orders import fiscal_json, order_json, pack_json
 from simulator.scenarios.index import SPECS
@@ -28,6 +29,9 @@ class World:
     fiscal: dict[int, dict[str, Any]] = field(default_factory=dict)
     claim_specs: dict[int, ScenarioSpec] = field(default_factory=dict)
     conversations: dict[int, Conversation] = field(default_factory=dict)
+    claim_states: dict[int, ClaimState] = field(default_factory=dict)
+    # Message attachments (`POST /messages/attachments`): id -> (uploader, name, type, bytes, when).
+    attachments: dict[str, tuple[int, str, str, bytes, datetime]] = field(default_factory=dict)
 
     def find_message(self, message_id: str) -> tuple[Conversation, dict[str, Any]] | None:
         for conv in self.conversations.values():
@@ -49,6 +53,7 @@ def add_sale(world: World, spec: ScenarioSpec) -> None:
         world.fiscal[spec.conversation_id] = fiscal_json(spec, now)
     if spec.claim is not None:
         world.claim_specs[spec.claim.claim_id] = spec
+        world.claim_states[spec.claim.claim_id] = new_state(spec, now)
     world.conversations[spec.conversation_id] = conversation_for(spec, now)
 
 

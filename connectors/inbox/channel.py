@@ -34,9 +34,10 @@ from sanic.response import HTTPResponse
 
 from connectors import retention
 from connectors.conversation import append_events, resume_bot
-from connectors.inbox import auth, store_admin
+from connectors.inbox import auth, claims, store_admin
 from connectors.inbox.auth import Throttle
 from connectors.inbox.views import live_transcript, summary, user_event_at
+from meli import MeliClient, MeliError
 from postsale import agents, catalogue, conversation_id, review_queue, settings, stores, tickets, transcript
 from postsale.agents import Agent
 from postsale.guard import EXPLANATIONS, check_outgoing
@@ -45,6 +46,7 @@ from postsale.settings import SettingsError
 logger = logging.getLogger(__name__)
 PAGE = Path(__file__).with_name("page.html")
 MAX_REPLY = 2000
+GUARD_BLOCK = "blocked_by_guard"  # the audit action of an agent text the guard refused (dashboard)
 MARKETPLACE = conversation_id.CHANNEL  # the channel whose running instance posts replies (app.ctx.mercadolibre)
 
 
@@ -58,7 +60,8 @@ def security_headers(html: str) -> dict[str, str]:
     return {
         "Content-Security-Policy": (
             f"default-src 'none'; script-src {_inline_hash(html, 'script')}; style-src {_inline_hash(html, 'style')}; "
-            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+            "connect-src 'self'; img-src 'self' data: blob:; media-src data:; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"),
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
@@ -126,8 +129,8 @@ class InboxInput(InputChannel):
             now = time.time()
             scope = await asyncio.to_thread(agent_scope, agent)
             found = await asyncio.to_thread(tickets.queue, scope)
-            windows = await asyncio.to_thread(take_within_of, {t.get("seller_id") for t in found})
-            items = [summary(t, now, windows.get(t.get("seller_id"), 0.0)) for t in found]
+            windows = await asyncio.to_thread(windows_of, {t.get("seller_id") for t in found})
+            items = [summary(t, now, *windows[t.get("seller_id")]) for t in found]
             return response.json({"agent": agent.name, "role": agent.role, "tickets": items})
 
         @bp.route("/api/tickets/<ticket_id>", methods=["GET"])
@@ -138,7 +141,25 @@ class InboxInput(InputChannel):
                 return response.json({"error": "not_found"}, 404)
             ticket["transcript"] = await live_transcript(request.app.ctx.agent, ticket)
             ticket["audit"] = await asyncio.to_thread(tickets.audit_of, ticket_id)
+            await claims.live_messages(await store_client(request, ticket), ticket)
+            windows = await asyncio.to_thread(windows_of, {ticket.get("seller_id")})
+            ticket["queue"] = summary(ticket, time.time(), *windows[ticket.get("seller_id")])
             return response.json(ticket)
+
+        @bp.route("/api/tickets/<ticket_id>/files/<file_id>", methods=["GET"])
+        @guarded
+        async def file(request: Request, agent: Agent, ticket_id: str, file_id: str) -> HTTPResponse:
+            """A file of the ticket (a buyer's photo, claim evidence), fetched with the store's token."""
+            ticket = await ticket_for(agent, ticket_id)
+            if not ticket:
+                return response.json({"error": "not_found"}, 404)
+            client = await store_client(request, ticket)
+            await claims.live_messages(client, ticket)
+            lines = await live_transcript(request.app.ctx.agent, ticket)
+            where = claims.files_of(ticket, lines).get(file_id)
+            if where is None:  # only files the ticket shows: no id from the request reaches the API unchecked
+                return response.json({"error": "not_found", "detail": "no such file in this ticket"}, 404)
+            return await claims.file_response(client, ticket, file_id, where, await site_of(ticket))
 
         @bp.route("/api/tickets/<ticket_id>/take", methods=["POST"])
         @guarded
@@ -244,10 +265,20 @@ class InboxInput(InputChannel):
         return wrapper
 
     async def reply(self, request: Request, caller: Agent, ticket_id: str) -> HTTPResponse:
+        """To the buyer in the chat (default), or in the claim (`to`: complainant or mediator) when
+        the chat is blocked by it; `files` (JPG/PNG/PDF) are uploaded just before sending."""
         body = request.json if isinstance(request.json, dict) else {}
         text = str(body.get("text") or "").strip()
         if not text or len(text) > MAX_REPLY:
             return response.json({"error": "invalid_text", "detail": f"1..{MAX_REPLY} characters"}, 400)
+        to = body.get("to") or "buyer"
+        if to not in claims.RECEIVERS:
+            return response.json({"error": "invalid_receiver", "detail": f"one of {', '.join(claims.RECEIVERS)}"},
+                                 400)
+        try:
+            files = claims.decode_files(body.get("files"))
+        except ValueError as problem:
+            return response.json({"error": "invalid_file", "detail": str(problem)}, 400)
         ticket = await ticket_for(caller, ticket_id)
         refused = may_work_on(ticket, caller)
         if refused:
@@ -258,28 +289,56 @@ class InboxInput(InputChannel):
         if not verdict.allowed:
             logger.info("agent %s reply on ticket %s refused by the outgoing-text guard: %s", agent, ticket_id,
                         verdict.kind)
+            await asyncio.to_thread(tickets.audit, ticket_id, agent, GUARD_BLOCK, str(verdict.kind))
             return response.json({"error": "blocked_by_guard", "kind": verdict.kind,
                                   "message": EXPLANATIONS.get(str(verdict.kind), verdict.kind),
                                   "excerpt": verdict.excerpt(text),
                                   "span": list(verdict.span) if verdict.span else None}, 422)
         conversation = ticket["conversation_id"]
+        if to in claims.CLAIM_ROLES:
+            status, result = await claims.send_in_claim(await store_client(request, ticket), ticket, to, text, files)
+            if status == 200:
+                await asyncio.to_thread(self._replied, ticket, agent, f"{to}: {text}", "claim_reply")
+            return response.json(result, status)
         delivery: dict[str, Any] = {"channel": ticket.get("channel")}
+        shown: list[dict[str, Any]] = []
+        if files and ticket.get("channel") != MARKETPLACE:
+            return response.json({"error": "files_not_supported", "detail": "files go only to marketplace chats"},
+                                 400)
         if ticket.get("channel") == MARKETPLACE:
             channel = getattr(request.app.ctx, MARKETPLACE, None)
             if channel is None:
                 return response.json({"error": "channel_unavailable"}, 503)
-            sent = await channel.send_agent_reply(conversation, text)
+            ids: list[str] = []
+            if files:
+                client = await store_client(request, ticket)
+                site = await site_of(ticket)
+                if client is None:
+                    return response.json({"error": "not_this_sellers_conversation"}, 409)
+                try:
+                    ids = await claims.upload_for_chat(client, site, files)
+                except MeliError as err:
+                    return response.json({"error": "not_delivered", "detail": f"upload: {err.message}"}, 502)
+                shown = claims.described(files, ids)
+            sent = await channel.send_agent_reply(conversation, text, ids)
             if sent is None:
                 return response.json({"error": "not_this_sellers_conversation",
                                       "detail": "the ticket's conversation is not a thread of this seller"}, 409)
             delivery.update(sent)
             if sent.get("blocked") or not sent.get("sent"):
                 return response.json({"error": "not_delivered", **delivery}, 502)
-        await append_events(request.app.ctx.agent, conversation, BotUttered(text, metadata={"agent": agent}))
+        metadata: dict[str, Any] = {"agent": agent, "attachments": shown} if shown else {"agent": agent}
+        await append_events(request.app.ctx.agent, conversation, BotUttered(text, metadata=metadata))
+        await asyncio.to_thread(self._replied, ticket, agent, text, "reply")
+        return response.json({"status": "sent", "to": "buyer", **delivery})
+
+    @staticmethod
+    def _replied(ticket: dict[str, Any], agent: str, text: str, action: str) -> None:
+        """A reply reached the buyer or the claim: the ticket is the agent's, the first reply timed."""
         if ticket["status"] == "open":
-            await asyncio.to_thread(tickets.update, ticket_id, status="assigned", assignee=agent)
-        await asyncio.to_thread(tickets.audit, ticket_id, agent, "reply", text)
-        return response.json({"status": "sent", **delivery})
+            tickets.update(ticket["id"], status="assigned", assignee=agent)
+        tickets.first_reply(ticket["id"], time.time())
+        tickets.audit(ticket["id"], agent, action, text)
 
     async def review(self, request: Request, caller: Agent, ticket_id: str) -> HTTPResponse:
         """Queue a buyer message with the intent the agent says it was, for the trainers to settle."""
@@ -331,9 +390,32 @@ def works_for(name: str, ticket: dict[str, Any]) -> bool:
     return bool(found) and (found[0]["role"] == agents.ADMIN or int(seller) in stores.stores_of(name))
 
 
-def take_within_of(sellers: set[Any]) -> dict[Any, float]:
-    """Each store's take-within window, in seconds (its setting, else the deployment's)."""
-    return {seller: stores.handoff_for(seller).take_within_minutes * 60 for seller in sellers}
+def windows_of(sellers: set[Any]) -> dict[Any, tuple[float, float]]:
+    """Each store's take-within window and claim-deadline window, in seconds (its settings, else
+    the deployment's)."""
+    found = {}
+    for seller in sellers:
+        config = stores.handoff_for(seller)
+        found[seller] = (config.take_within_minutes * 60, config.claim_due_window_hours * 3600)
+    return found
+
+
+async def site_of(ticket: dict[str, Any]) -> str:
+    """The marketplace site the ticket's files go through: the order's, else the store's."""
+    site = (ticket.get("order") or {}).get("site_id")
+    if not site and ticket.get("seller_id") is not None:
+        store = await asyncio.to_thread(stores.get, int(ticket["seller_id"]))
+        site = store.site_id if store else None
+    return str(site or "MLB")
+
+
+async def store_client(request: Request, ticket: dict[str, Any]) -> MeliClient | None:
+    """The ticket's store's API client, when the ticket is a marketplace conversation of a
+    connected store."""
+    channel = getattr(request.app.ctx, MARKETPLACE, None)
+    if channel is None or ticket.get("channel") != MARKETPLACE:
+        return None
+    return await channel.store_client(ticket["conversation_id"])
 
 
 async def ticket_for(agent: Agent, ticket_id: str) -> dict[str, Any] | None:

@@ -33,7 +33,7 @@ from connectors.mercadolibre.processing import Processor
 from connectors.mercadolibre.rate_limit import RateLimit
 from connectors.mercadolibre.store_directory import StoreDirectory
 from connectors.mercadolibre.worker import Worker
-from meli import MeliError
+from meli import MeliClient, MeliError
 from meli.sellers import SellerClients
 from postsale import conversation_id, settings, stores
 from postsale.db import get_engine
@@ -211,9 +211,19 @@ class MercadoLibreInput(InputChannel):
             if self.worker:
                 self.worker.wake()
 
-    async def send_agent_reply(self, conversation: str, text: str) -> dict[str, Any] | None:
+    async def store_client(self, conversation: str) -> MeliClient | None:
+        """The API client of the conversation's store, when it is a connected store of this
+        deployment (the inbox reads claims and files with it); None otherwise."""
+        parsed = conversation_id.parse(conversation)
+        if parsed is None or await self.stores.status(parsed[0]) != stores.CONNECTED:
+            return None
+        return self.clients.client(parsed[0])
+
+    async def send_agent_reply(self, conversation: str, text: str,
+                               attachments: list[str] | None = None) -> dict[str, Any] | None:
         """Post an agent's reply in the conversation's thread, through the same output path as the
-        bot (guard, latin-1, 350-character parts, moderation read, replies recorded).
+        bot (guard, latin-1, 350-character parts, moderation read, replies recorded); uploaded
+        `attachments` go with the first part.
 
         None when `conversation` is not a conversation of a connected store of this deployment."""
         parsed = conversation_id.parse(conversation)
@@ -223,6 +233,7 @@ class MercadoLibreInput(InputChannel):
         known = await asyncio.to_thread(self.intake.conversation, seller, pack)
         output = MercadoLibreOutput(self.clients.client(seller), self.intake, seller, pack,
                                     (known or {}).get("last_from_user_id"))
+        output.attachments = list(attachments or [])
         await output.send_text_message(conversation, text)
         d = output.delivery
         return {"sent": len(d.sent), "moderated": d.moderated, "blocked": d.blocked, "errors": d.errors}

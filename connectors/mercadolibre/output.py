@@ -64,6 +64,7 @@ class MercadoLibreOutput(OutputChannel):
         self.notification_row = notification_row
         self.suppress = suppress
         self.delivery = Delivery()
+        self.attachments: list[str] = []  # uploaded file ids, linked to the first part posted
 
     @classmethod
     def name(cls) -> str:
@@ -119,8 +120,10 @@ class MercadoLibreOutput(OutputChannel):
         resends = 0
         while True:
             try:
-                return await self.client.send_message(self.pack_id, self.seller_id, self.to_user_id, chunk,
-                                                      retry_ambiguous=False)
+                sent = await self.client.send_message(self.pack_id, self.seller_id, self.to_user_id, chunk,
+                                                      retry_ambiguous=False, attachments=self.attachments or None)
+                self.attachments = []
+                return sent
             except MeliUnavailable as err:
                 if not err.ambiguous or resends >= AMBIGUOUS_RESENDS:
                     raise

@@ -27,6 +27,7 @@ from connectors.mercadolibre.output import MercadoLibreOutput
 from connectors.mercadolibre.resolution import says_solved
 from connectors.trigger import ChannelTrigger
 from meli import MeliClient, MeliError, MeliNotFound
+from meli.claims import read_claim
 from meli.sellers import SellerClients
 from postsale import catalogue, tickets
 from postsale.catalogue import (
@@ -37,7 +38,7 @@ from postsale.catalogue import (
     MODERATED_REPLY,
     OPEN_CLAIM,
 )
-from postsale.claim import claim_summary
+from postsale.claim import claim_event
 from postsale.conversation_id import CHANNEL, conversation_id
 from postsale.language import site_language
 
@@ -137,6 +138,10 @@ class Processor:
         context = await self._context(seller, job.key, msg)
         status = await self._thread_status(seller, job.key)
         metadata = {**context, "message_id": msg.id}
+        if msg.attachments:  # shown to agents as thumbnails/links, fetched through the inbox
+            metadata["attachments"] = [
+                {"id": a.get("filename"), "name": a.get("original_filename") or a.get("filename"),
+                 "type": a.get("type"), "size": a.get("size")} for a in msg.attachments if a.get("filename")]
         if status.get("status") == "blocked":
             reason = str(status.get("substatus") or "blocked")
             await self._handoff(job, BLOCKED_CONVERSATION, metadata, buyer_text=msg.text,
@@ -180,13 +185,17 @@ class Processor:
         return "answered" if delivery.sent else "no_reply"
 
     async def _claim(self, job: Job) -> str:
+        """Every `post_purchase` notification refreshes the claim in its tickets; an opened claim
+        with no open ticket is handed to a person."""
         claim = job.claim or {}
-        if claim.get("status") != "opened" and claim.get("stage") not in ("dispute", "mediation"):
-            return f"claim_{claim.get('status')}"
         assert job.key is not None
         seller = job.row.seller_id
-        if await self._upgrade_open_ticket(seller, job.key, claim):
-            return "claim_upgraded_open_ticket"
+        view = await read_claim(self.clients.client(seller), claim)
+        had_open = await self._refresh_claim(seller, job.key, view)
+        if claim.get("status") != "opened":
+            return f"claim_{claim.get('status')}"
+        if had_open:
+            return "claim_refreshed"
         conversation = await asyncio.to_thread(self.intake.conversation, seller, job.key)
         context = {"pack_id": job.key, "seller_id": seller,
                    "site_id": claim.get("site_id") or (conversation or {}).get("site_id")}
@@ -194,20 +203,34 @@ class Processor:
         context.update(await self._orders_of(seller, job.key))
         await self._handoff(job, OPEN_CLAIM, {**context, "claim_id": claim.get("id")},
                             detail=f"{claim.get('reason_id')} {claim.get('stage')}", suppress=True)
+        await self._refresh_claim(seller, job.key, view)  # the ticket just made shows this very claim
         return "claim_handoff"
 
-    async def _upgrade_open_ticket(self, seller: int, pack_key: str, claim: dict[str, Any]) -> bool:
-        """A person already has this conversation (the bot is paused and would ignore a trigger):
-        the claim goes straight into the open ticket, which becomes a Complaint with the claim."""
+    async def _refresh_claim(self, seller: int, pack_key: str, view: dict[str, Any]) -> bool:
+        """Write the claim into the conversation's open ticket (a ticket without a claim becomes a
+        Complaint about it), or, when none is open, record the outcome in the claim's last
+        ticket. A move to dispute or a closing is written in the ticket's trail. Returns whether
+        an open ticket was there."""
         conversation = conversation_id(seller, pack_key)
         ticket = await asyncio.to_thread(tickets.open_for, conversation)
         if ticket is None:
-            return False
-        await asyncio.to_thread(tickets.save, {
-            "id": str(uuid.uuid4()), "conversation_id": conversation, "interaction_type": COMPLAINT,
-            "reason": OPEN_CLAIM, "claim": claim_summary(claim)})
-        logger.info("open ticket %s upgraded with claim %s", ticket["id"], claim.get("id"))
-        return True
+            found = await asyncio.to_thread(tickets.for_claim, view.get("id"))
+            if not found:
+                return False
+            ticket = found[0]
+        elif not ticket.get("claim"):
+            await asyncio.to_thread(tickets.save, {
+                "id": str(uuid.uuid4()), "conversation_id": conversation, "interaction_type": COMPLAINT,
+                "reason": OPEN_CLAIM, "claim": view})
+            logger.info("open ticket %s upgraded with claim %s", ticket["id"], view.get("id"))
+        event = claim_event(ticket.get("claim"), view)
+        extra = {"claim_event": {"kind": event, "at": time.time()}} if event else {}
+        await asyncio.to_thread(tickets.set_claim, ticket["id"], view, **extra)
+        if event:
+            detail = (view.get("resolution") or {}).get("reason") if event == "closed" else view.get("stage")
+            await asyncio.to_thread(tickets.audit, ticket["id"], "mercadolibre", f"claim_{event}", detail)
+            logger.info("ticket %s: claim %s %s", ticket["id"], view.get("id"), event)
+        return ticket["status"] in tickets.OPEN
 
     async def _close_by_buyer(self, conversation: str) -> bool:
         """The buyer says it is solved while with a person: close the ticket, resume the bot."""

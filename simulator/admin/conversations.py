@@ -5,6 +5,8 @@ production), inspect a thread without marking it read, and open or block a threa
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import itertools
 import uuid
@@ -16,10 +18,12 @@ from simulator.admin.common import bad_request, not_found, read_json
 from simulator.build.conversations import Conversation, clean_moderation, message_json
 from simulator.constants import BUYER_MAX_MESSAGE_LENGTH, MARKETPLACE_CLIENT_ID, SELLER_ID
 from simulator.notify.payloads import message_created
+from simulator.routes.messages import MESSAGE_FILE_TYPES, attachment_json
 from simulator.scenarios.index import SPECS
 from simulator.scenarios.specs import ScenarioSpec
 from simulator.sites import SITES, utc_now, utc_z
 from simulator.state import SimState, get_state
+from simulator.uploads import sniff
 from simulator.world import add_sale
 
 MAX_CLONES = 200
@@ -39,16 +43,27 @@ async def add_buyer_message(request: web.Request) -> web.Response:
     queued for the callback URL (False when none is configured).
     """
     body = await read_json(request)
-    if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
-        return bad_request("a JSON object with 'pack_id' and a non-empty 'text' is required")
-    if len(body["text"]) > BUYER_MAX_MESSAGE_LENGTH:
+    photo = body.get("attachment") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(body.get("text", ""), str) \
+            or not (str(body.get("text") or "").strip() or photo):
+        return bad_request("a JSON object with 'pack_id' and a non-empty 'text' (or an 'attachment') is required")
+    if len(body.get("text") or "") > BUYER_MAX_MESSAGE_LENGTH:
         return bad_request(f"buyer messages are limited to {BUYER_MAX_MESSAGE_LENGTH} characters")
     conv = _find(request, body.get("pack_id"))
     if conv is None:
         return not_found(f"no conversation for pack_id {body.get('pack_id')}")
     now = utc_now()
+    files = []
+    if photo is not None:
+        try:
+            files.append(_buyer_file(request, conv, photo))
+        except ValueError as problem:
+            return bad_request(str(problem))
     msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.buyer_id, receiver=conv.seller_id,
-                       text=body["text"], when=now, client_id=MARKETPLACE_CLIENT_ID, moderation=clean_moderation(now))
+                       text=body.get("text") or "", when=now, client_id=MARKETPLACE_CLIENT_ID,
+                       moderation=clean_moderation(now))
+    if files:
+        msg["message_attachments"] = [attachment_json(get_state(request).world, f) for f in files]
     conv.messages.append(msg)
     notifier = get_state(request).notifier
     note = message_created(msg["id"], conv.seller_id)
@@ -56,6 +71,25 @@ async def add_buyer_message(request: web.Request) -> web.Response:
     return web.json_response({"id": msg["id"], "pack_id": conv.conversation_id, "message": msg,
                               "notification": note.body(1, note.received, notifier.config.id_key),
                               "notification_queued": queued}, status=201)
+
+
+def _buyer_file(request: web.Request, conv: Conversation, photo: Any) -> str:
+    """Store the buyer's `{"name", "data": base64}` file and return its id; ValueError says what
+    is wrong with it."""
+    if not isinstance(photo, dict) or not isinstance(photo.get("name"), str) or not isinstance(photo.get("data"), str):
+        raise ValueError("'attachment' is {'name': ..., 'data': base64}")
+    try:
+        content = base64.b64decode(photo["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("'attachment.data' is not base64") from None
+    kind = sniff(content)
+    if kind not in MESSAGE_FILE_TYPES or not content or len(content) > 25 * 1024 * 1024:
+        raise ValueError(f"attachment type {kind} or size not accepted (JPG, PNG, PDF, TXT up to 25 MB)")
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(kind, "txt")
+    file_id = f"{conv.buyer_id}_{uuid.uuid4()}.{extension}"
+    name = photo["name"].replace("/", "_").replace("\\", "_")[:200] or f"foto.{extension}"
+    get_state(request).world.attachments[file_id] = (conv.buyer_id, name, kind, content, utc_now())
+    return file_id
 
 
 async def clone_sales(request: web.Request) -> web.Response:
@@ -68,8 +102,8 @@ async def clone_sales(request: web.Request) -> web.Response:
     count = body.get("count") if isinstance(body, dict) else None
     if spec is None or not isinstance(count, int) or not 1 <= count <= MAX_CLONES:
         return bad_request(f"'scenario' (one of {sorted(SPECS)}) and 'count' (1-{MAX_CLONES}) are required")
-    if spec.claim is not None or spec.cancel is not None:
-        return bad_request("only sales without claim or cancellation can be cloned")
+    if spec.cancel is not None:
+        return bad_request("only sales without cancellation can be cloned")
     state = get_state(request)
     seller = body.get("seller_id", SELLER_ID)
     if seller not in state.sellers:
@@ -84,11 +118,12 @@ def clone(state: SimState, spec: ScenarioSpec, count: int, seller_id: int) -> li
         items = tuple(dataclasses.replace(item, order_id=2000090000000000 + n * 10 + i)
                       for i, item in enumerate(spec.items))
         shipment = spec.shipment and dataclasses.replace(spec.shipment, shipment_id=49000000000 + n)
+        claim = spec.claim and dataclasses.replace(spec.claim, claim_id=5000090000 + n)  # its own claim, to move
         sale = dataclasses.replace(spec, name=f"{spec.name}-clone-{n}", items=items, shipment=shipment,
                                    pack_id=None if spec.pack_id is None else 2000099000000000 + n,
-                                   seller_id=seller_id)
+                                   seller_id=seller_id, claim=claim)
         add_sale(state.world, sale)
-        made.append({"pack_id": sale.pack_id, "order_id": items[0].order_id,
+        made.append({"pack_id": sale.pack_id, "order_id": items[0].order_id, "claim_id": claim and claim.claim_id,
                      "conversation_id": sale.conversation_id, "seller_id": seller_id})
     return made
 

@@ -7,6 +7,8 @@ A moderated reply is still a 200 with `status: "moderated"`, as in production.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -30,6 +32,11 @@ from simulator.routes.moderation import moderation_reason
 from simulator.routes.params import int_param
 from simulator.sites import utc_now, utc_z
 from simulator.state import SimState, get_state
+from simulator.uploads import UploadError, read_upload
+from simulator.world import World
+
+ATTACHMENT_TTL = timedelta(hours=48)  # an upload not linked to a message by then is deleted
+MESSAGE_FILE_TYPES = ("image/jpeg", "image/png", "application/pdf", "text/plain")
 
 TAG_REQUIRED = "The query param 'tag' is required and must be 'post_sale'"
 
@@ -127,22 +134,77 @@ def _receiver_name(conv: Conversation, receiver: int) -> str:
     return "Mercado Livre" if conv.site_id == "MLB" else "Mercado Libre"
 
 
+def _usable(world: World, seller: int) -> Callable[[Any], bool]:
+    def usable(file_id: Any) -> bool:
+        stored = world.attachments.get(file_id) if isinstance(file_id, str) else None
+        return stored is not None and stored[0] == seller and utc_now() - stored[4] < ATTACHMENT_TTL
+    return usable
+
+
+def attachment_json(world: World, file_id: str) -> dict[str, Any]:
+    """The message's attachment item (reference 2.2)."""
+    _, name, kind, content, when = world.attachments[file_id]
+    return {"filename": file_id, "original_filename": name, "type": kind, "size": len(content),
+            "potential_security_threat": False, "creation_date": utc_z(when)}
+
+
 async def post_message(request: web.Request) -> web.Response:
     conv = _conversation(request)
     if isinstance(conv, web.Response):
         return conv
     body = await _json_body(request)
-    problem = check_reply(body, conv)
+    world = get_state(request).world
+    problem = check_reply(body, conv, _usable(world, conv.seller_id))
     if problem is not None:
         return messaging_error(*problem)
     receiver = int(str(body["to"]["user_id"]))
     msg = message_json(conv, message_id=uuid.uuid4().hex, sender=conv.seller_id, receiver=receiver, text=body["text"],
                        when=utc_now(), client_id=APP_ID, moderation=_moderation(get_state(request), body["text"]))
+    if body.get("attachments"):
+        msg["message_attachments"] = [attachment_json(world, f) for f in body["attachments"]]
     conv.messages.append(msg)
     return web.json_response({**msg, "to": {"user_id": receiver, "name": _receiver_name(conv, receiver)}})
 
 
+async def upload_attachment(request: web.Request) -> web.Response:
+    """`POST /messages/attachments?tag=post_sale&site_id=`, form-data `file` (reference 2.5)."""
+    error = _tag_error(request)
+    if error is not None:
+        return error
+    try:
+        name, kind, content = await read_upload(request, limit=25 * 1024 * 1024, kinds=MESSAGE_FILE_TYPES,
+                                                name_pattern=r"[^/\\]{1,200}")
+    except UploadError as exc:
+        return messaging_error(400, str(exc))
+    seller = request.get(SELLER)
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(kind, "txt")
+    file_id = f"{seller}_{uuid.uuid4()}.{extension}"
+    get_state(request).world.attachments[file_id] = (seller, name, kind, content, utc_now())
+    return web.json_response({"id": file_id})
+
+
+async def download_attachment(request: web.Request) -> web.Response:
+    """The file, to its uploader or to the seller of a thread it was sent in."""
+    error = _tag_error(request)
+    if error is not None:
+        return error
+    world = get_state(request).world
+    file_id = request.match_info["attachment_id"]
+    stored = world.attachments.get(file_id)
+    caller = request.get(SELLER)
+    if stored is None:
+        return messaging_error(404, f"Attachment {file_id} not found")
+    in_thread = any(conv.seller_id == caller and any(
+        a.get("filename") == file_id for m in conv.messages for a in m.get("message_attachments") or [])
+        for conv in world.conversations.values())
+    if stored[0] != caller and not in_thread:
+        return messaging_error(403, f"Access denied for user {caller} to attachment {file_id}")
+    return web.Response(body=stored[3], content_type=stored[2])
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_post("/messages/attachments", upload_attachment)
+    app.router.add_get("/messages/attachments/{attachment_id}", download_attachment)
     app.router.add_get("/messages/packs/{pack_id}/sellers/{seller_id}", list_messages)
     app.router.add_post("/messages/packs/{pack_id}/sellers/{seller_id}", post_message)
     app.router.add_get("/messages/{message_id}", get_message)

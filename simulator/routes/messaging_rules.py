@@ -5,6 +5,7 @@ Returns `(status, message)` for the first rule broken, or None when the reply ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from simulator.build.conversations import Conversation
@@ -44,6 +45,9 @@ def _addressing(body: dict[str, Any], conv: Conversation) -> Problem | None:
     return None
 
 
+MAX_ATTACHMENTS = 25
+
+
 def _conversation(conv: Conversation) -> Problem | None:
     if conv.blocked:
         return 403, "blocked_conversation_send_message_forbidden"
@@ -60,13 +64,22 @@ def _content(body: dict[str, Any]) -> Problem | None:
         return 400, TOO_LONG
     if has_unsupported_chars(text):
         return 400, "The text has character/s that is/are not supported."
-    if body.get("attachments"):
+    return None
+
+
+def _attachments(body: dict[str, Any], usable: Callable[[Any], bool]) -> Problem | None:
+    """Each id must be a file this seller uploaded less than 48 h ago (older ones are deleted)."""
+    files = body.get("attachments")
+    if files is None:
+        return None
+    if not isinstance(files, list) or not files or len(files) > MAX_ATTACHMENTS or not all(map(usable, files)):
         return 422, "Attachment key is invalid or not found"
     return None
 
 
-def check_reply(body: Any, conv: Conversation) -> Problem | None:
-    """The first problem with a POSTed reply, or None."""
+def check_reply(body: Any, conv: Conversation, usable: Callable[[Any], bool] = lambda _: False) -> Problem | None:
+    """The first problem with a POSTed reply, or None. `usable` says whether an attachment id may
+    be linked by this seller."""
     if not isinstance(body, dict):
         return 400, "A JSON body is required"
-    return _addressing(body, conv) or _conversation(conv) or _content(body)
+    return _addressing(body, conv) or _conversation(conv) or _content(body) or _attachments(body, usable)

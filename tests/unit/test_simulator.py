@@ -672,5 +672,14 @@ async def test_cloned_sales_have_their_own_order_shipment_and_thread(client: Tes
         assert said.status == 201
     thread = await (await client.get(f"/_sim/conversations/{sales[0]['pack_id']}")).json()
     assert [m["text"] for m in thread["messages"]][-1:] == ["cade?"]
-    refused = await client.post("/_sim/sales/clone", json={"scenario": "open_claim", "count": 1})
-    assert refused.status == 400 and "claim" in (await refused.json())["message"]
+    refused = await client.post("/_sim/sales/clone", json={"scenario": "cancelled_refunded", "count": 1})
+    assert refused.status == 400 and "cancellation" in (await refused.json())["message"]
+    # A sale with a claim gets its own claim, which moves without touching the seeded one.
+    cloned = (await (await client.post("/_sim/sales/clone", json={"scenario": "open_claim", "count": 1})).json())
+    claim_id = cloned["sales"][0]["claim_id"]
+    assert claim_id != SCENARIOS["open_claim"].claim_id
+    moved = await client.post(f"/_sim/claims/{claim_id}/stage", json={"stage": "dispute"})
+    assert (await moved.json())["claim"]["stage"] == "dispute"
+    seeded = await (await client.get(f"/post-purchase/v1/claims/{SCENARIOS['open_claim'].claim_id}",
+                                     headers=AUTH)).json()
+    assert seeded["stage"] == "claim"
