@@ -172,9 +172,12 @@ def expected(history: History, period: dashboard.Period, stores: frozenset[int] 
         reasons[key] = reasons.get(key, 0) + 1
     first = [t["first_reply_at"] - t["created_at"] for t in period_tickets if t["first_reply_at"] is not None]
     resolved = [t["resolved_at"] - t["created_at"] for t in period_tickets if t["status"] == "resolved"]
-    late = sum(1 for t in period_tickets if (t["first_reply_at"] is not None and t["first_reply_at"] - t["created_at"]
-                                             > take_within) or (t["first_reply_at"] is None and t["status"] != "resolved"
-                                                                and history.now - t["created_at"] > take_within))
+    def late_ticket(t: dict[str, Any]) -> bool:
+        if t["first_reply_at"] is not None:
+            return t["first_reply_at"] - t["created_at"] > take_within
+        return t["status"] != "resolved" and history.now - t["created_at"] > take_within
+
+    late = sum(1 for t in period_tickets if late_ticket(t))
     open_claims = {t["claim_id"]: t for t in mine if t["claim_id"] and t["claim_status"] == "opened"}
     claimed = [t for t in period_tickets if t["claim_id"]]
     guard_bot: dict[str, int] = {}
@@ -207,7 +210,8 @@ def expected(history: History, period: dashboard.Period, stores: frozenset[int] 
         "claims_open": len(open_claims),
         "claims_due_soon": sum(1 for t in open_claims.values() if t["due_at"] is not None
                                and history.now < t["due_at"] <= history.now + window),
-        "claims_past_due": sum(1 for t in open_claims.values() if t["due_at"] is not None and t["due_at"] <= history.now),
+        "claims_past_due": sum(1 for t in open_claims.values()
+                               if t["due_at"] is not None and t["due_at"] <= history.now),
         "claims_affecting": len({t["claim_id"] for t in claimed if t["affects_reputation"] == "affected"}),
         "claims_won": len({t["claim_id"] for t in claimed if t["claim_benefited"] == "respondent"}),
         "messages": messages, "fallbacks": fallbacks,

@@ -95,7 +95,8 @@ def test_csv_has_every_figure_and_defuses_formulas() -> None:
     assert dashboard.as_csv([{"reason": "=HYPERLINK(1)", "tickets": 1}]).splitlines()[1] == "'=HYPERLINK(1),1"
 
 
-@pytest.mark.parametrize("first, last", [("2026-11-10", "2026-11-01"), ("yesterday", None), ("2025-01-01", "2026-12-01")])
+@pytest.mark.parametrize("first, last", [("2026-11-10", "2026-11-01"), ("yesterday", None),
+                                         ("2025-01-01", "2026-12-01")])
 def test_a_bad_period_is_refused_with_a_reason(first, last) -> None:
     with pytest.raises(dashboard.DashboardError):
         dashboard.Period.of(first, last, ZONE)
