@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Float, String, Table, select
 from sqlalchemy.exc import IntegrityError
 
+from postsale import catalogue
 from postsale.db import get_engine, metadata
 
 AGENT, LEAD, ADMIN = "agent", "lead", "admin"
@@ -35,7 +36,11 @@ agents = Table(
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=True),
     Column("revoked_at", Float, nullable=True),
+    Column("language", String(8), nullable=True),  # the language the agent chose for the inbox (pt/es)
 )
+
+
+LANGUAGES = catalogue.LANGUAGES
 
 
 class AgentError(ValueError):
@@ -159,3 +164,16 @@ def _check(name: str, role: str) -> None:
         raise AgentError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if not name or len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
         raise AgentError("name: 1-64 letters, digits, dots, dashes or underscores")
+
+
+def language_of(name: str) -> str | None:
+    with get_engine().connect() as conn:
+        return conn.execute(select(agents.c.language).where(agents.c.name == name)).scalar()
+
+
+def set_language(name: str, language: str) -> None:
+    """The inbox's language the agent chose, remembered across devices and sessions."""
+    if language not in LANGUAGES:
+        raise AgentError(f"language must be one of {', '.join(LANGUAGES)}")
+    with get_engine().begin() as conn:
+        conn.execute(agents.update().where(agents.c.name == name).values(language=language))

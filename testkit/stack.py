@@ -67,7 +67,7 @@ class Stack:
             MELI_WEBHOOK_SECRET=SECRET, MELI_DB_URL=f"sqlite:///{tmp / 'meli.db'}",
             MELI_TIMEOUT="3", RASA_ENDPOINTS=str(self.endpoints),
             HANDOFF_JSONL_PATH=str(self.tickets_file), HANDOFF_WEBHOOK_URL="",
-            INBOX_AGENTS="ana:token-ana,bruno:token-bruno,root:token-root:admin",
+            INBOX_AGENTS="ana:token-ana,bruno:token-bruno,lia:token-lia:lead,root:token-root:admin",
             REVIEW_QUEUE_PATH=str(self.review_file), MELI_AUTH_URL=f"{self.sim}/authorization",
             # The bench's and the reliability suite's bursts are the marketplace's own (1,000 at once):
             # the per-seller cap is tried by tests/hostile/test_webhook_hostile.py.

@@ -34,7 +34,7 @@ from sanic.response import HTTPResponse
 
 from connectors import retention
 from connectors.conversation import append_events, resume_bot
-from connectors.inbox import auth, claims, store_admin
+from connectors.inbox import auth, claims, lead, store_admin
 from connectors.inbox.auth import Throttle
 from connectors.inbox.views import live_transcript, summary, user_event_at
 from meli import MeliClient, MeliError
@@ -122,6 +122,7 @@ class InboxInput(InputChannel):
             return response.html(inbox.page)
 
         store_admin.add_routes(bp, self)
+        lead.add_routes(bp, self)
 
         @bp.route("/api/tickets", methods=["GET"])
         @guarded
