@@ -48,7 +48,8 @@ ORDER_STATUS: Words = {
     "pending_cancel": ("Cancelamento pendente", "Cancelación pendiente"), "cancelled": ("Cancelado", "Cancelado"),
 }
 PAYMENT: Words = {
-    "approved": ("aprovado", "aprobado"), "pending": ("pendente", "pendiente"), "in_process": ("em análise", "en proceso"),
+    "approved": ("aprovado", "aprobado"), "pending": ("pendente", "pendiente"),
+    "in_process": ("em análise", "en proceso"),
     "rejected": ("recusado", "rechazado"), "refunded": ("reembolsado", "reembolsado"),
     "cancelled": ("cancelado", "cancelado"), "in_mediation": ("em mediação", "en mediación"),
     "charged_back": ("estornado", "contracargo"),
@@ -61,6 +62,7 @@ PAYMENT: Words = {
     "installments": ("{n}x", "{n} cuotas"),
 }
 CLAIM: Words = {
+
     "claim": ("Reclamação", "Reclamo"), "dispute": ("Mediação (Mercado Livre decide)", "Mediación (decide Mercado Libre)"),
     "recontact": ("Novo contato", "Recontacto"), "stale": ("Parada", "Inactivo"), "none": ("—", "—"),
     "opened": ("Aberta", "Abierto"), "closed": ("Encerrada", "Cerrado"),
@@ -81,7 +83,8 @@ CLAIM: Words = {
     "add_shipping_evidence": ("Provar o envio", "Probar el envío"),
     "send_tracking_number": ("Informar rastreio", "Informar seguimiento"),
     "payment_refunded": ("Reembolsado", "Reembolsado"), "partial_refunded": ("Reembolso parcial", "Reembolso parcial"),
-    "item_returned": ("Produto devolvido", "Producto devuelto"), "respondent_timeout": ("Vendedor não respondeu a tempo",
+    "item_returned": ("Produto devolvido", "Producto devuelto"),
+    "respondent_timeout": ("Vendedor não respondeu a tempo",
                                                                                      "El vendedor no respondió a tiempo"),
     "timeout": ("Prazo vencido", "Plazo vencido"), "worked_out_with_seller": ("Resolvido com o vendedor",
                                                                               "Resuelto con el vendedor"),
@@ -113,7 +116,8 @@ GUARD: Words = {
     "request_social": ("pedido de rede social", "pedido de red social"),
     "request_bank": ("pedido de dados bancários", "pedido de datos bancarios"),
     "share_contact": ("contato fora do Mercado Livre", "contacto fuera de Mercado Libre"),
-    "external_link": ("link externo", "enlace externo"), "off_platform": ("negociação por fora", "negociación por fuera"),
+    "external_link": ("link externo", "enlace externo"),
+    "off_platform": ("negociação por fora", "negociación por fuera"),
 }
 AUDIT: Words = {
     "take": ("assumiu", "tomó"), "reassign": ("repassou", "reasignó"), "reply": ("respondeu", "respondió"),

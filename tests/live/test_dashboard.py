@@ -84,8 +84,9 @@ def browser():
         instance.close()
 
 
-@pytest.mark.parametrize("lang, title, containment", [("pt", "Conversas e contenção", "resolvidas só pelo bot"),
-                                                     ("es", "Conversaciones y contención", "resueltas solo por el bot")])
+@pytest.mark.parametrize("lang, title, containment", [
+    ("pt", "Conversas e contenção", "resolvidas só pelo bot"),
+    ("es", "Conversaciones y contención", "resueltas solo por el bot")])
 def test_the_dashboard_in_chromium(stack: Stack, browser, lang, title, containment) -> None:
     api(stack, "POST", "me", LEAD, {"language": lang})
     page = browser.new_page()
