@@ -62,8 +62,8 @@ PAYMENT: Words = {
     "installments": ("{n}x", "{n} cuotas"),
 }
 CLAIM: Words = {
-
-    "claim": ("Reclamação", "Reclamo"), "dispute": ("Mediação (Mercado Livre decide)", "Mediación (decide Mercado Libre)"),
+    "claim": ("Reclamação", "Reclamo"),
+    "dispute": ("Mediação (Mercado Livre decide)", "Mediación (decide Mercado Libre)"),
     "recontact": ("Novo contato", "Recontacto"), "stale": ("Parada", "Inactivo"), "none": ("—", "—"),
     "opened": ("Aberta", "Abierto"), "closed": ("Encerrada", "Cerrado"),
     "affected": ("Afeta a reputação", "Afecta la reputación"),
@@ -73,8 +73,8 @@ CLAIM: Words = {
     "mediator": ("Mediador do Mercado Livre", "Mediador de Mercado Libre"), "seller": ("Vendedor", "Vendedor"),
     "buyer": ("Comprador", "Comprador"),
     "refund": ("Reembolsar", "Reembolsar"), "allow_partial_refund": ("Reembolso parcial", "Reembolso parcial"),
-    "allow_return": ("Aceitar devolução", "Aceptar devolución"), "allow_return_label": ("Gerar etiqueta de devolução",
-                                                                                       "Generar etiqueta de devolución"),
+    "allow_return": ("Aceitar devolução", "Aceptar devolución"),
+    "allow_return_label": ("Gerar etiqueta de devolução", "Generar etiqueta de devolución"),
     "return_review": ("Revisar devolução", "Revisar devolución"), "open_dispute": ("Pedir mediação", "Pedir mediación"),
     "send_message_to_complainant": ("Responder ao comprador", "Responder al comprador"),
     "send_message_to_mediator": ("Responder ao mediador", "Responder al mediador"),
@@ -84,8 +84,7 @@ CLAIM: Words = {
     "send_tracking_number": ("Informar rastreio", "Informar seguimiento"),
     "payment_refunded": ("Reembolsado", "Reembolsado"), "partial_refunded": ("Reembolso parcial", "Reembolso parcial"),
     "item_returned": ("Produto devolvido", "Producto devuelto"),
-    "respondent_timeout": ("Vendedor não respondeu a tempo",
-                                                                                     "El vendedor no respondió a tiempo"),
+    "respondent_timeout": ("Vendedor não respondeu a tempo", "El vendedor no respondió a tiempo"),
     "timeout": ("Prazo vencido", "Plazo vencido"), "worked_out_with_seller": ("Resolvido com o vendedor",
                                                                               "Resuelto con el vendedor"),
     "opened_claim_by_mistake": ("Aberta por engano", "Abierto por error"),
