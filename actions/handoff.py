@@ -9,6 +9,7 @@ postsale.settings), read on every handoff so an admin's change applies to the ne
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -70,7 +71,13 @@ async def hand_off(
     targets = await deliver(ticket, config)
     opening = next_opening(config.business_hours)
     if opening is not None and dispatcher is not None:
-        dispatcher.utter_message(response="utter_handoff_out_of_hours", opens_at=opening_text(opening))
+        due = (ticket.get("claim") or {}).get("due_at") if (ticket.get("claim") or {}).get("status") == "opened" else None
+        if due:  # the claim's deadline does not wait for opening hours: the buyer sees it too
+            when = datetime.fromtimestamp(due, opening.tzinfo)
+            dispatcher.utter_message(response="utter_handoff_out_of_hours_claim", opens_at=opening_text(opening),
+                                     claim_due=opening_text(when))
+        else:
+            dispatcher.utter_message(response="utter_handoff_out_of_hours", opens_at=opening_text(opening))
     logger.info(
         "handoff %s conversation=%s type=%s reason=%s delivered=%s",
         ticket["id"], tracker.sender_id, request.interaction_type, request.reason, targets,

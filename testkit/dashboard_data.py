@@ -7,6 +7,8 @@ the dashboard's SQL (tests/unit/test_dashboard.py compares the two; bench/dashbo
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import statistics
 from dataclasses import dataclass, field
@@ -119,8 +121,14 @@ def create_tracker_table(tracker: Engine) -> None:
 
 def load(history: History, engine: Engine, tracker: Engine, batch: int = 20000) -> None:
     create_tracker_table(tracker)
-    rows = [{"sender_id": s, "type_name": t, "timestamp": at, "intent_name": i, "action_name": None, "data": "{}"}
-            for s, t, at, i in history.events]
+    events = [(s, t, at, i, None, "{}") for s, t, at, i in history.events]
+    if tracker.dialect.name == "postgresql":  # COPY: minutes of INSERTs become seconds
+        _copy(tracker, "events", EVENTS_COLUMNS.split(", "), events)
+        for table, found in ((tickets, history.tickets), (audit_trail, history.audit), (replies, history.replies)):
+            columns = [c.name for c in table.columns if c.name in found[0]] if found else []
+            _copy(engine, table.name, columns, [tuple(row[c] for c in columns) for row in found])
+        return
+    rows = [dict(zip(EVENTS_COLUMNS.split(", "), event)) for event in events]
     insert = text(f"INSERT INTO events ({EVENTS_COLUMNS}) VALUES "
                   "(:sender_id, :type_name, :timestamp, :intent_name, :action_name, :data)")
     with tracker.begin() as conn:
@@ -131,6 +139,24 @@ def load(history: History, engine: Engine, tracker: Engine, batch: int = 20000) 
             for i in range(0, len(found), batch):
                 if found[i:i + batch]:
                     conn.execute(table.insert(), found[i:i + batch])
+
+
+def _copy(engine: Engine, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["\\N" if v is None else v for v in row])
+    buffer.seek(0)
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                               buffer)
+        raw.commit()
+    finally:
+        raw.close()
 
 
 # --- the figures, counted in Python -----------------------------------------------------------

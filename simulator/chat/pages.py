@@ -21,13 +21,14 @@ LABELS: dict[str, dict[str, str]] = {
            "send": "Enviar", "placeholder": "Escreva sua mensagem para o vendedor", "order": "Pedido",
            "moderated": "Mensagem moderada pelo Mercado Livre (não entregue ao comprador)",
            "status": "Conversa", "active": "ativa", "blocked": "bloqueada", "empty": "Nenhuma mensagem ainda.",
-           "back": "Todas as conversas", "offline": "Simulador indisponível", "send_failed": "Não foi possível enviar"},
+           "back": "Todas as conversas", "offline": "Simulador indisponível", "send_failed": "Não foi possível enviar",
+           "photo": "Foto ou arquivo"},
     "es": {"lang": "es", "title": "Conversación con el vendedor", "you": "Tú (comprador)", "seller": "Vendedor",
            "send": "Enviar", "placeholder": "Escribe tu mensaje para el vendedor", "order": "Compra",
            "moderated": "Mensaje moderado por Mercado Libre (no entregado al comprador)",
            "status": "Conversación", "active": "activa", "blocked": "bloqueada", "empty": "Todavía no hay mensajes.",
            "back": "Todas las conversaciones", "offline": "Simulador no disponible",
-           "send_failed": "No se pudo enviar"},
+           "send_failed": "No se pudo enviar", "photo": "Foto o archivo"},
 }
 
 CSS = """
@@ -98,7 +99,8 @@ def chat_page(row: ChatRow) -> str:
             '<div id="chat-status" class="status"></div><ol id="thread"></ol>'
             '<form id="chat-form" autocomplete="off">'
             f'<textarea id="chat-text" name="text" maxlength="3500" placeholder="{escape(labels["placeholder"])}"'
-            f' required></textarea><button type="submit">{escape(labels["send"])}</button></form>'
+            f'></textarea><input id="chat-photo" type="file" accept="image/jpeg,image/png,application/pdf"'
+            f' title="{escape(labels["photo"])}"><button type="submit">{escape(labels["send"])}</button></form>'
             '<div id="chat-error" role="alert"></div></main>'
             f'<script id="chat-config" type="application/json">{_config_json(config)}</script>'
             f"<script>{CHAT_JS}</script>")

@@ -34,6 +34,9 @@ CHAT_JS = """
     const when = new Date(msg.message_date.created).toLocaleString();
     item.appendChild(el("div", "who", (fromBuyer ? L.you : L.seller) + " \\u00b7 " + when));
     item.appendChild(el("div", "text", msg.text));
+    for (const file of msg.message_attachments || []) {
+      item.appendChild(el("div", "note", "📎 " + file.original_filename));
+    }
     if (moderated) {
       const reason = msg.message_moderation && msg.message_moderation.reason;
       item.appendChild(el("div", "note", L.moderated + (reason ? " (" + reason + ")" : "")));
@@ -66,12 +69,24 @@ CHAT_JS = """
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    const photo = document.getElementById("chat-photo");
+    const file = photo.files[0];
+    if (!text && !file) return;
     errorBox.textContent = "";
     try {
+      const body = {pack_id: cfg.pack_id, text: text};
+      if (file) {
+        const data = await new Promise((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
+          reader.onerror = reject;
+          reader.readAsDataURL(file);
+        });
+        body.attachment = {name: file.name, data: data};
+      }
       const resp = await fetch(cfg.post_url, {
         method: "POST", headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({pack_id: cfg.pack_id, text: text}),
+        body: JSON.stringify(body),
       });
       if (!resp.ok) {
         const body = await resp.json().catch(() => ({}));
@@ -79,6 +94,7 @@ CHAT_JS = """
         return;
       }
       input.value = "";
+      photo.value = "";
       poll();
     } catch (err) {
       errorBox.textContent = L.send_failed;

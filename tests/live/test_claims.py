@@ -7,7 +7,9 @@ or closing it touches nothing another test reads.
 from __future__ import annotations
 
 import base64
+import struct
 import time
+import zlib
 from typing import Any
 
 import httpx
@@ -18,7 +20,19 @@ from testkit.stack import Stack
 pytestmark = pytest.mark.slow
 TOKEN = {"Authorization": "Bearer token-ana"}
 SELLER = 123456789
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def _png(width: int = 48, height: int = 32) -> bytes:
+    """A real (orange) PNG, so the browser draws the thumbnail."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xfb\x8c\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = _png()
 
 
 def inbox(stack: Stack, path: str = "") -> str:
@@ -139,3 +153,88 @@ def test_a_buyers_photo_reaches_the_agent_and_the_agents_photo_reaches_the_buyer
     again = ticket_of(stack, pack, lambda t: any(line["from"] == "agent" and line.get("attachments")
                                                  for line in t["transcript"]))
     assert again["first_reply_ts"] is not None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import os
+    import shutil
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail(f"Chromium not found at {chromium}: scripts/test.sh installs Debian's chromium")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("lang, dispute_words, mediator_option", [
+    ("pt", "foi para mediação", "Mediador (na reclamação)"), ("es", "pasó a mediación", "Mediador (en el reclamo)")])
+def test_the_queue_and_a_disputed_claim_in_chromium(stack: Stack, browser, lang, dispute_words,
+                                                    mediator_option) -> None:
+    from testkit.stack import ROOT
+
+    sale = clone(stack, "open_claim")
+    stack.sim_post(f"/_sim/claims/{sale['claim_id']}/notify")
+    ticket_of(stack, sale["pack_id"])
+    stack.sim_post(f"/_sim/claims/{sale['claim_id']}/stage", {"stage": "dispute", "due_in_hours": 6})
+    ticket = ticket_of(stack, sale["pack_id"], lambda t: t["claim"]["stage"] == "dispute")
+    httpx.post(inbox(stack, "api/me"), headers=TOKEN, json={"language": lang})
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(inbox(stack))
+    page.fill("#token", "token-ana")
+    page.click("#login button[type=submit]")
+    item = page.locator(f".ticket[data-id='{ticket['id']}']")
+    item.wait_for(timeout=30_000)
+    assert item.locator(".badge.due_soon").count() == 1 and item.locator(".countdown").count() == 1
+    assert "unread" in (item.get_attribute("class") or "")
+    page.locator("#tools button[data-filter=claims]").click()
+    assert page.locator(".ticket[data-code]").count() == 0  # the filter keeps tickets, not codes
+    item.click()
+    page.wait_for_selector(f"#context .notice >> text={dispute_words}", timeout=15_000)
+    page.wait_for_selector("#claimlog .line.mediator", timeout=15_000)
+    assert page.locator("#to").input_value() == "mediator"  # the chat is blocked: the claim is where to answer
+    assert mediator_option in page.inner_text("#to")
+    assert "unread" not in (item.get_attribute("class") or "")
+    page.fill("#draft", "Segue a foto da embalagem." if lang == "pt" else "Adjunto la foto del embalaje.")
+    page.set_input_files("#files", files=[{"name": "caixa.png", "mimeType": "image/png", "buffer": PNG}])
+    page.click("#send")
+    page.wait_for_selector("#claimlog .line.respondent .files img", timeout=20_000)
+    shots = ROOT / "results" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"inbox-claim-{lang}.png"), full_page=True)
+    httpx.post(inbox(stack, "api/me"), headers=TOKEN, json={"language": "pt"})
+    page.close()
+
+
+def test_a_buyer_sends_a_photo_from_the_chat_page_and_the_agent_sees_it(stack: Stack, browser, tmp_path) -> None:
+    from simulator import SCENARIOS
+
+    sc = SCENARIOS["not_delivered"]
+    pack = sc.pack_id or sc.order_id
+    photo = tmp_path / "caixa-amassada.png"
+    photo.write_bytes(_png(64, 40))
+    buyer = browser.new_page()
+    buyer.goto(f"{stack.sim}/chat/{pack}")
+    buyer.fill("#chat-text", "a caixa chegou toda amassada e aberta, olha")
+    buyer.set_input_files("#chat-photo", str(photo))
+    buyer.click("#chat-form button[type=submit]")
+    buyer.wait_for_selector("li.msg.buyer >> text=caixa-amassada.png", timeout=15_000)
+    ticket = ticket_of(stack, pack, lambda t: any(a["name"] == "caixa-amassada.png" for line in t["transcript"]
+                                                  for a in line.get("attachments") or []))
+    page = browser.new_page()
+    page.goto(inbox(stack))
+    page.fill("#token", "token-ana")
+    page.click("#login button[type=submit]")
+    page.locator(f".ticket[data-id='{ticket['id']}']").click()
+    thumb = page.locator("#transcript .files img[alt='caixa-amassada.png']")
+    thumb.wait_for(timeout=15_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth === 64", arg=thumb.element_handle(),
+                           timeout=15_000)
+    buyer.close()
+    page.close()

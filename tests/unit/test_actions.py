@@ -146,6 +146,22 @@ async def test_open_claim_goes_to_a_person_with_the_claim(meli, tickets, domain)
     assert ticket["reason"] == "open_claim"
     assert ticket["claim"]["id"] == SCENARIOS["open_claim"].claim_id
     assert ticket["claim"]["reason_id"].startswith("PDD")
+    # What the marketplace will judge is in the ticket: the reason in words, the seller's due
+    # date, the reputation verdict and the claim's own messages.
+    assert ticket["claim"]["reason"]["name"] == "damaged_product"
+    assert ticket["claim"]["seller_action"]["action"] in ("refund", "allow_return") and ticket["claim"]["due_at"]
+    assert ticket["claim"]["reputation"]["has_incentive"] is True
+    assert ticket["claim"]["messages"][0]["from"] == "complainant"
+
+
+async def test_out_of_hours_with_a_claim_the_buyer_also_reads_its_deadline(meli, tickets, domain, tmp_path,
+                                                                          monkeypatch) -> None:
+    closed = tmp_path / "closed.yml"
+    closed.write_text('handoff:\n  business_hours: {timezone: "America/Sao_Paulo", open: "00:00", close: "00:00"}\n')
+    monkeypatch.setenv("RASA_ENDPOINTS", str(closed))
+    messages, events = await ask(domain, "return_or_exchange", "open_claim")
+    assert responses(messages) == ["utter_handoff_case_open", "utter_handoff_out_of_hours_claim"]
+    assert len(messages[1]["claim_due"]) == len("30/11 00:00") and messages[1]["opens_at"]
 
 
 # --- payment ----------------------------------------------------------------------------
