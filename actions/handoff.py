@@ -71,7 +71,8 @@ async def hand_off(
     targets = await deliver(ticket, config)
     opening = next_opening(config.business_hours)
     if opening is not None and dispatcher is not None:
-        due = (ticket.get("claim") or {}).get("due_at") if (ticket.get("claim") or {}).get("status") == "opened" else None
+        claim = ticket.get("claim") or {}
+        due = claim.get("due_at") if claim.get("status") == "opened" else None
         if due:  # the claim's deadline does not wait for opening hours: the buyer sees it too
             when = datetime.fromtimestamp(due, opening.tzinfo)
             dispatcher.utter_message(response="utter_handoff_out_of_hours_claim", opens_at=opening_text(opening),

@@ -60,7 +60,8 @@ def main() -> None:
               f"{len(history.events):,} tracker events, {len(history.tickets):,} tickets, "
               f"{len(history.audit):,} audit rows, {len(history.replies):,} withheld replies")
         period = dashboard.Period.of(first.isoformat(), today.isoformat(), ZONE)
-        print(f"\nperiod {period.first} .. {period.label(period.days - 1)} ({period.days} days), {args.repeat} runs each")
+        print(f"\nperiod {period.first} .. {period.label(period.days - 1)} ({period.days} days), "
+              f"{args.repeat} runs each")
         print(f"{'section':<14}{'scope':<8}{'cold ms':>9}{'median ms':>11}{'max ms':>9}")
         worst = 0.0
         for section in dashboard.SECTIONS:
