@@ -11,10 +11,12 @@ Pure functions over the API's JSON: meli/claims.py fetches, this module decides.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from postsale.dates import instant
 from postsale.masking import mask
+
+__all__ = ["instant"]  # re-exported: a claim's dates are read with it
 
 SELLER_ROLES = ("respondent",)
 # Stages in which the marketplace is already arbitrating: a person must act, and fast.
@@ -23,20 +25,6 @@ DISPUTE_STAGES = ("dispute",)
 RECEIVERS_BY_STAGE: dict[str, tuple[str, ...]] = {"claim": ("complainant",), "dispute": ("mediator",)}
 MESSAGE_KEPT = 40  # claim messages kept in the ticket (newest)
 MESSAGE_TEXT = 2000  # characters of one claim message kept
-
-
-def instant(value: Any) -> float | None:
-    """An API date (`2024-05-01T10:00:00.000-03:00`, `...-0300`, `...Z`) as epoch seconds."""
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":" and "T" in text:
-        text = text[:-2] + ":" + text[-2:]
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed.timestamp() if parsed.tzinfo is not None else None
 
 
 def seller_player(claim: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from postsale import dates
+
 Lang = str
 
 _SHIPMENT: dict[str, dict[Lang, str]] = {
@@ -148,18 +150,7 @@ def date(value: str | None) -> str | None:
 
 
 def parse_datetime(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":" and "T" in text:
-        text = text[:-2] + ":" + text[-2:]  # -0400 → -04:00
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            return datetime.fromisoformat(text[:10])
-        except ValueError:
-            return None
+    return dates.parse(value)
 
 
 def money(amount: Any, currency: str | None) -> str:

@@ -110,3 +110,24 @@ def test_the_dashboard_in_chromium(stack: Stack, browser, lang, title, containme
     page.screenshot(path=str(SCREENSHOTS / f"dashboard-{lang}.png"), full_page=True)
     assert not errors, errors
     page.close()
+
+
+def test_a_lead_adds_templates_in_the_page_and_the_guard_refuses_one(stack: Stack, browser) -> None:
+    page = browser.new_page()
+    page.goto(f"{stack.rasa}/webhooks/inbox/admin")
+    page.fill("#token", LEAD)
+    page.click("#login button[type=submit]")
+    form = page.locator(f"#store-{SELLER} form.template-form")
+    form.wait_for(timeout=15_000)
+    form.locator("input").fill("Pix")
+    form.locator("textarea").fill("me manda seu email que te passo o pix")
+    form.locator("button[type=submit]").click()
+    form.locator("[role=alert].error").wait_for(timeout=10_000)
+    assert "e-mail" in form.locator("[role=alert]").inner_text()
+    form.locator("input").fill("Prazo")
+    form.locator("textarea").fill("O prazo de entrega aparece em Minhas compras, no Mercado Livre.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#store-{SELLER} .templates li >> text=Prazo", timeout=10_000)
+    titles = [t["title"] for t in api(stack, "GET", "templates", AGENT).json()["templates"]]
+    assert "Prazo" in titles and "Pix" not in titles
+    page.close()
