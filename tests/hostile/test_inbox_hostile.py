@@ -72,7 +72,9 @@ def state() -> dict:
 ROUTES = [("get", "api/tickets"), ("get", "api/tickets/t-open"), ("get", "api/intents"),
           ("post", "api/tickets/t-open/take"), ("post", "api/tickets/t-open/reply"),
           ("post", "api/tickets/t-open/resolve"), ("post", "api/tickets/t-done/reopen"),
-          ("post", "api/tickets/t-open/review")]
+          ("post", "api/tickets/t-open/review"), ("get", "api/tickets/t-open/files/1_a.png"),
+          ("get", "api/dashboard/handoffs"), ("get", "api/me"), ("post", "api/me"), ("get", "api/words"),
+          ("get", "api/templates"), ("post", "api/templates"), ("post", "api/templates/x/delete")]
 
 
 @pytest.mark.parametrize("method, path", ROUTES)
@@ -118,7 +120,7 @@ async def test_a_lead_reassigns_and_reopens_and_everything_is_in_the_audit_trail
     assert answer.status == 200 and tickets.get("t-bruno")["assignee"] == "ana"
     answer = await call(app, "post", "api/tickets/t-bruno/reply", bearer(tokens["ana"]),
                         json={"text": "Oi! Me chama em ana.souza@gmail.com se precisar"})
-    assert answer.status in (200, 422)  # the outgoing guard may refuse an e-mail: nothing sent then
+    assert answer.status == 422  # the outgoing guard refuses sharing an e-mail: nothing sent
     answer = await call(app, "post", "api/tickets/t-bruno/reply", bearer(tokens["ana"]),
                         json={"text": "Oi! Ja estamos enviando outro produto hoje."})
     assert answer.status == 200
@@ -128,8 +130,9 @@ async def test_a_lead_reassigns_and_reopens_and_everything_is_in_the_audit_trail
     assert answer.status == 200 and tickets.get("t-done")["status"] == "open"
     detail = (await call(app, "get", "api/tickets/t-bruno", bearer(tokens["ana"]))).json
     trail = [(a["agent"], a["action"]) for a in detail["audit"]]
-    assert trail == [("lea", "reassign"), ("ana", "reply"), ("ana", "resolve")]
-    assert detail["audit"][1]["detail"] == "Oi! Ja estamos enviando outro produto hoje."
+    assert trail == [("lea", "reassign"), ("ana", "blocked_by_guard"), ("ana", "reply"), ("ana", "resolve")]
+    assert "@" not in detail["audit"][1]["detail"]  # the refusal is kept by kind, never the text
+    assert detail["audit"][2]["detail"] == "Oi! Ja estamos enviando outro produto hoje."
     assert ("lea", "reopen") in [(a["agent"], a["action"]) for a in tickets.audit_of("t-done")]
     assert "gmail.com" not in str(tickets.audit_of("t-bruno"))
 
@@ -196,3 +199,48 @@ async def test_a_lead_cannot_hand_a_ticket_to_a_revoked_or_unknown_agent(inbox) 
         answer = await call(app, "post", "api/tickets/t-open/take", bearer(tokens["lea"]), json={"assignee": name})
         assert answer.status == 400 and answer.json["error"] == "unknown_agent"
     assert tickets.get("t-open")["assignee"] is None
+
+
+@pytest.mark.parametrize("path", [
+    "api/tickets/t-open/files/..%2F..%2Fusers%2Fme", "api/tickets/t-open/files/1_a.png",
+    "api/tickets/t-open/files/%2e%2e", "api/tickets/nope/files/1_a.png",
+])
+async def test_no_file_id_from_the_request_reaches_the_marketplace(inbox, path) -> None:
+    """Only files a ticket shows are fetched: anything else is 404 before any API call."""
+    app, tokens = inbox
+    answer = await call(app, "get", path, bearer(tokens["ana"]))
+    assert answer.status == 404
+
+
+@pytest.mark.parametrize("body, error", [
+    ({"text": "oi", "to": "seller"}, "invalid_receiver"),
+    ({"text": "oi", "to": "mediator'; DROP TABLE x"}, "invalid_receiver"),
+    ({"text": "oi", "files": [{"name": "a.png", "data": base64.b64encode(b"<svg onload=alert(1)>").decode()}]},
+     "invalid_file"),
+    ({"text": "oi", "files": [{"name": "a.png", "data": "%%%"}]}, "invalid_file"),
+    ({"text": "oi", "files": [{"name": "a.png"}] * 4}, "invalid_file"),
+])
+async def test_a_reply_with_a_bad_target_or_file_is_refused_and_nothing_changes(inbox, body, error) -> None:
+    app, tokens = inbox
+    before = state()
+    answer = await call(app, "post", "api/tickets/t-open/reply", bearer(tokens["ana"]), json=body)
+    assert answer.status == 400 and answer.json["error"] == error
+    assert state() == before
+
+
+async def test_the_dashboard_is_for_leads_and_its_parameters_are_data(inbox) -> None:
+    app, tokens = inbox
+    assert (await call(app, "get", "api/dashboard/handoffs", bearer(tokens["ana"]))).status == 403
+    for query in ("store=1%20OR%201%3D1", "store=99999999999999999999", "from=2026-01-01&to=2027-12-31",
+                  "from=%27%3B--"):
+        answer = await call(app, "get", f"api/dashboard/handoffs?{query}", bearer(tokens["lea"]))
+        assert answer.status in (400, 404), query
+    fine = await call(app, "get", "api/dashboard/handoffs", bearer(tokens["lea"]))
+    assert fine.status == 200 and fine.json["mix"]["Complaint"] == 3
+
+
+async def test_an_agent_cannot_save_templates_and_a_lead_cannot_save_a_phone_request(inbox) -> None:
+    app, tokens = inbox
+    body = {"store": 1, "language": "pt", "title": "x", "text": "y"}
+    assert (await call(app, "post", "api/templates", bearer(tokens["ana"]), json=body)).status == 403
+    assert (await call(app, "post", "api/templates", bearer(tokens["lea"]), json=body)).status == 404
