@@ -67,7 +67,8 @@ def _create_tables(engine: Engine) -> None:
 
 def _add_missing_columns(conn: Connection) -> None:
     """The upgrade path for a database made by an older release: a column a table gained (all
-    are nullable) is added, and its table's backfill run. create_all only creates missing tables."""
+    are nullable) is added, its table's backfill run, and an index it gained created.
+    create_all only creates missing tables."""
     inspector = inspect(conn)
     for table in metadata.sorted_tables:
         if not inspector.has_table(table.name):
@@ -79,8 +80,10 @@ def _add_missing_columns(conn: Connection) -> None:
             conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
         if missing and table.name in BACKFILLS:
             BACKFILLS[table.name](conn)
-        for index in table.indexes if missing else ():
-            index.create(conn, checkfirst=True)
+        known = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in known:
+                index.create(conn, checkfirst=True)
 
 
 # Threads whose transactions go first: the webhook's group commit (a 200 is waiting on it).

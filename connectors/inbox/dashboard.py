@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Index, Integer, and_, cast, func, literal_column, or_, select, text
+from sqlalchemy import Integer, and_, cast, func, literal_column, or_, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,8 +39,6 @@ SECTIONS = ("conversations", "handoffs", "times", "claims", "nlu", "guard")
 # Rasa's events table gets this index for the period scans (created once, if missing).
 TRACKER_INDEX = "ix_events_dashboard"
 
-Index("ix_meli_replies_dashboard", replies.c.created_at, replies.c.status)
-Index("ix_ticket_audit_dashboard", audit_trail.c.action, audit_trail.c.at)
 
 
 class DashboardError(ValueError):
@@ -124,9 +122,15 @@ def _in(column: Any, period: Period) -> ColumnElement[bool]:
 
 
 def ensure_tracker_index(tracker: Engine) -> None:
+    """Rasa's `events` table gets the dashboard's index if it has not got it. On PostgreSQL it is
+    built CONCURRENTLY: conversations keep being written while it builds."""
+    columns = "(type_name, timestamp, sender_id, intent_name)"
+    if tracker.dialect.name == "postgresql":
+        with tracker.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {TRACKER_INDEX} ON events {columns}"))
+        return
     with tracker.begin() as conn:
-        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {TRACKER_INDEX} ON events "
-                          "(type_name, timestamp, sender_id, intent_name)"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {TRACKER_INDEX} ON events {columns}"))
 
 
 # --- sections ---------------------------------------------------------------------------------

@@ -98,6 +98,7 @@ replies = Table(
     Column("moderation_reason", String(64), nullable=True),
     Column("created_at", Float, nullable=False),
 )
+Index("ix_meli_replies_dashboard", replies.c.created_at, replies.c.status)  # withheld replies per period
 
 
 def _pending_row(note: Notification, now: float) -> dict[str, Any]:

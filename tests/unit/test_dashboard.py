@@ -100,3 +100,20 @@ def test_csv_has_every_figure_and_defuses_formulas() -> None:
 def test_a_bad_period_is_refused_with_a_reason(first, last) -> None:
     with pytest.raises(dashboard.DashboardError):
         dashboard.Period.of(first, last, ZONE)
+
+
+def test_the_dashboards_indexes_exist_on_a_new_database_and_are_added_to_an_old_one(tmp_path) -> None:
+    import sqlite3
+
+    from sqlalchemy import inspect
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:  # a ticket_audit table from before the dashboard
+        db.execute("CREATE TABLE ticket_audit (id INTEGER PRIMARY KEY, ticket_id VARCHAR(64) NOT NULL, "
+                   "agent VARCHAR(64) NOT NULL, action VARCHAR(32) NOT NULL, detail TEXT, at FLOAT NOT NULL)")
+    for path in (tmp_path / "new.db", old):
+        names = {table: {i["name"] for i in inspect(get_engine(f"sqlite:///{path}")).get_indexes(table)}
+                 for table in ("ticket_audit", "meli_replies", "handoff_tickets")}
+        assert "ix_ticket_audit_dashboard" in names["ticket_audit"]
+        assert "ix_meli_replies_dashboard" in names["meli_replies"]
+        assert {"ix_handoff_tickets_created", "ix_handoff_tickets_queue"} <= names["handoff_tickets"]
