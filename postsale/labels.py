@@ -137,10 +137,22 @@ SUBSTATUS: Words = {
     "blocked_by_refund": ("reembolso feito", "reembolso hecho"),
     "blocked_by_claim_change_open": ("troca em andamento", "cambio en curso"),
 }
+INTENTS: Words = {
+    "order_status": ("Status do pedido", "Estado del pedido"),
+    "delivery_time": ("Prazo de entrega", "Plazo de entrega"),
+    "invoice_request": ("Nota fiscal", "Factura"), "return_or_exchange": ("Troca ou devolução", "Cambio o devolución"),
+    "payment_question": ("Pagamento", "Pago"), "shipping_question": ("Envio", "Envío"),
+    "greet": ("Saudação", "Saludo"), "thanks": ("Agradecimento", "Agradecimiento"),
+    "goodbye": ("Despedida", "Despedida"),
+    "affirm": ("Sim", "Sí"), "deny": ("Não", "No"), "out_of_scope": ("Fora do assunto", "Fuera de tema"),
+    "bot_challenge": ("É um robô?", "¿Es un bot?"), "inform": ("Número do pedido", "Número de pedido"),
+    "nlu_fallback": ("Não entendeu", "No entendió"),
+    **{code: words for code, words in REASONS.items() if code.startswith(("complaint_", "request_human"))},
+}
 VOCABULARIES: dict[str, Words] = {
     "reason": REASONS, "interaction": INTERACTION, "ticket_status": TICKET_STATUS, "order_status": ORDER_STATUS,
     "payment": PAYMENT, "claim": CLAIM, "data_request": DATA_REQUESTS, "guard": GUARD, "audit": AUDIT,
-    "substatus": SUBSTATUS,
+    "substatus": SUBSTATUS, "intent": INTENTS,
 }
 LANGS = ("pt", "es")
 

@@ -17,7 +17,7 @@ REASONS = set(catalogue.COMPLAINT_INTENTS) | {catalogue.REQUEST_HUMAN} | {
     ("reason", REASONS), ("guard", set(KINDS)), ("interaction", {catalogue.HELP, catalogue.COMPLAINT}),
     ("data_request", {"name", "email", "phone", "document", "order_number", "marketplace_forbids_data_requests",
                       "generative_assistant", "personal_data"}),
-    ("ticket_status", {"open", "assigned", "resolved"}),
+    ("ticket_status", {"open", "assigned", "resolved"}), ("intent", set(catalogue.TYPED_INTENTS)),
     ("audit", {"take", "reassign", "reply", "resolve", "reopen", "review", "claim_reply", "claim_dispute",
                "claim_closed", "blocked_by_guard"}),
 ])
