@@ -43,15 +43,6 @@ async def _reason(client: MeliClient, reason_id: str | None) -> dict[str, Any] |
     return _REASONS[reason_id]
 
 
-def _messages(body: Any) -> list[dict[str, Any]] | None:
-    if isinstance(body, list):
-        return body
-    if isinstance(body, dict):  # some sites wrap the list
-        found = body.get("messages") or body.get("data")
-        return found if isinstance(found, list) else []
-    return None
-
-
 async def read_claim(client: MeliClient, claim: dict[str, Any]) -> dict[str, Any]:
     """The ticket's view of `claim` (postsale.claim.claim_view) with detail, reputation, reason,
     return and messages."""
@@ -68,4 +59,4 @@ async def read_claim(client: MeliClient, claim: dict[str, Any]) -> dict[str, Any
         returned = returned[0] if returned else None
     return claim_view(claim, detail=detail if isinstance(detail, dict) else None,
                       reputation=reputation if isinstance(reputation, dict) else None, reason=reason,
-                      returned=returned if isinstance(returned, dict) else None, messages=_messages(messages))
+                      returned=returned if isinstance(returned, dict) else None, messages=messages)

@@ -90,10 +90,21 @@ def claim_message(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def claim_messages(body: Any, keep: int | None = MESSAGE_KEPT) -> list[dict[str, Any]] | None:
+    """`GET .../claims/{id}/messages` as the ticket shows it: oldest first, the newest `keep`
+    (None: all). The API answers a list, or on some sites the list wrapped in `messages` or
+    `data`; None when the answer holds no list at all (not read)."""
+    if isinstance(body, dict):
+        body = body.get("messages") or body.get("data") or []
+    if not isinstance(body, list):
+        return None
+    shown = sorted((claim_message(m) for m in body if isinstance(m, dict)), key=lambda m: m["at"] or 0)
+    return shown if keep is None else shown[-keep:]
+
+
 def claim_view(claim: dict[str, Any], *, detail: dict[str, Any] | None = None,
                reputation: dict[str, Any] | None = None, reason: dict[str, Any] | None = None,
-               returned: dict[str, Any] | None = None,
-               messages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+               returned: dict[str, Any] | None = None, messages: Any = None) -> dict[str, Any]:
     """Everything an agent sees of a claim, from the claim and its sub-resources (each optional:
     a sub-resource the API did not give is shown as unknown, never guessed)."""
     view = claim_summary(claim)
@@ -121,9 +132,9 @@ def claim_view(claim: dict[str, Any], *, detail: dict[str, Any] | None = None,
         view["return"] = {"id": returned.get("id"), "status": returned.get("status"),
                           "status_money": returned.get("status_money"), "subtype": returned.get("subtype"),
                           "shipment_status": shipment.get("status"), "tracking_number": shipment.get("tracking_number")}
-    if messages is not None:
-        shown = sorted((claim_message(m) for m in messages if isinstance(m, dict)), key=lambda m: m["at"] or 0)
-        view["messages"] = shown[-MESSAGE_KEPT:]
+    shown = claim_messages(messages)
+    if shown is not None:
+        view["messages"] = shown
     return view
 
 

@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from meli import MeliClient, MeliError
 from meli.client import Download
 from postsale import attachment, tickets
-from postsale.claim import claim_message
+from postsale.claim import claim_messages
 
 logger = logging.getLogger(__name__)
 CLAIM_ROLES = ("complainant", "mediator")
@@ -78,9 +78,7 @@ async def live_messages(client: MeliClient | None, ticket: dict[str, Any]) -> No
         except MeliError as err:
             logger.info("claim %s messages unavailable: %s", claim_id, err)
             return
-        items = body if isinstance(body, list) else (body or {}).get("messages") or []
-        shown = sorted((claim_message(m) for m in items if isinstance(m, dict)), key=lambda m: m["at"] or 0)
-        cached = _messages_cache[key] = (time.monotonic(), shown)
+        cached = _messages_cache[key] = (time.monotonic(), claim_messages(body, keep=None) or [])
         if len(_messages_cache) > 2000:
             _messages_cache.pop(next(iter(_messages_cache)))
     claim["messages"] = cached[1]

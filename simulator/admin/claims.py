@@ -13,10 +13,11 @@ from typing import Any
 from aiohttp import web
 
 from simulator.admin.common import bad_request, not_found, read_json
-from simulator.build.claims import claim_json, claim_message_json
+from simulator.build.claims import ClaimState, claim_json, claim_message_json
 from simulator.notify.payloads import claim_changed
+from simulator.scenarios.specs import ScenarioSpec
 from simulator.sites import utc_now, utc_z
-from simulator.state import get_state
+from simulator.state import SimState, get_state
 
 RESOLUTIONS = ("payment_refunded", "partial_refunded", "item_returned", "not_delivered", "respondent_timeout",
                "timeout", "worked_out_with_seller", "opened_claim_by_mistake", "prefered_to_keep_product",
@@ -37,16 +38,25 @@ def _hours(body: dict[str, Any], key: str) -> float | None:
     return float(value)
 
 
-async def move_claim(request: web.Request) -> web.Response:
-    """`{"stage": "dispute"}`, `{"status": "closed", "resolution": ..., "benefited": "respondent"|
-    "complainant"}`, and/or `{"due_in_hours": h, "incentive_in_hours": h|null}`; `"notify": false`
-    moves it silently."""
+def _seeded(request: web.Request) -> tuple[SimState, ScenarioSpec, ClaimState] | web.Response:
+    """The path's claim (its sale and its moving state), or the 404 to answer."""
     state = get_state(request)
     raw = request.match_info["claim_id"]
     spec = state.world.claim_specs.get(int(raw)) if raw.isdigit() else None
     if spec is None:
         return not_found(f"no claim {raw}")
-    claim = state.world.claim_states[int(raw)]
+    return state, spec, state.world.claim_states[int(raw)]
+
+
+async def move_claim(request: web.Request) -> web.Response:
+    """`{"stage": "dispute"}`, `{"status": "closed", "resolution": ..., "benefited": "respondent"|
+    "complainant"}`, and/or `{"due_in_hours": h, "incentive_in_hours": h|null}`; `"notify": false`
+    moves it silently."""
+    found = _seeded(request)
+    if isinstance(found, web.Response):
+        return found
+    state, spec, claim = found
+    raw = request.match_info["claim_id"]
     body = await read_json(request)
     if not isinstance(body, dict):
         return bad_request("a JSON object is required")
@@ -91,12 +101,10 @@ async def move_claim(request: web.Request) -> web.Response:
 
 async def inspect_claim(request: web.Request) -> web.Response:
     """The claim and its messages as the seller sees them, without a token (tests, demos)."""
-    state = get_state(request)
-    raw = request.match_info["claim_id"]
-    spec = state.world.claim_specs.get(int(raw)) if raw.isdigit() else None
-    if spec is None:
-        return not_found(f"no claim {raw}")
-    claim = state.world.claim_states[int(raw)]
+    found = _seeded(request)
+    if isinstance(found, web.Response):
+        return found
+    state, spec, claim = found
     return web.json_response({"claim": claim_json(spec, state.world.now, claim), "messages": claim.messages})
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from testkit.stack import Stack
-from tests.live.test_browser_inbox import SCREENSHOTS, browser  # noqa: F401 - the shared Chromium fixture
+from tests.live.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.slow
 
 
-def _admin_page(stack: Stack, browser):  # noqa: F811
+def _admin_page(stack: Stack, browser):
     page = browser.new_page()
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{stack.rasa}/webhooks/inbox/admin")
@@ -29,7 +29,7 @@ def _start(page, seller: dict) -> None:
     page.check(f"input[name=user_id][value='{seller['id']}']")
 
 
-def test_admin_connects_a_store_in_the_browser_deny_and_reuse_refused(stack: Stack, browser) -> None:  # noqa: F811
+def test_admin_connects_a_store_in_the_browser_deny_and_reuse_refused(stack: Stack, browser) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seller = stack.sim_post("/_sim/sellers", {"count": 1, "sales": 1, "site_id": "MLA"})["sellers"][0]
     page = _admin_page(stack, browser)

@@ -3,30 +3,13 @@ answers from the inbox page, the buyer sees it, the agent resolves, the bot answ
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from simulator import SCENARIOS
-from testkit.stack import ROOT, Stack
+from testkit.stack import Stack
+from tests.live.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.slow
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "results" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test.sh installs Debian's chromium")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield instance
-        instance.close()
 
 
 @pytest.mark.parametrize("scenario, complaint, reply, question, answer", [

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from testkit.stack import Stack
+from tests.live.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.slow
 TOKEN = {"Authorization": "Bearer token-ana"}
@@ -155,29 +156,10 @@ def test_a_buyers_photo_reaches_the_agent_and_the_agents_photo_reaches_the_buyer
     assert again["first_reply_ts"] is not None
 
 
-@pytest.fixture(scope="module")
-def browser():
-    import os
-    import shutil
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail(f"Chromium not found at {chromium}: scripts/test.sh installs Debian's chromium")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("lang, dispute_words, mediator_option", [
     ("pt", "foi para mediação", "Mediador (na reclamação)"), ("es", "pasó a mediación", "Mediador (en el reclamo)")])
 def test_the_queue_and_a_disputed_claim_in_chromium(stack: Stack, browser, lang, dispute_words,
                                                     mediator_option) -> None:
-    from testkit.stack import ROOT
-
     sale = clone(stack, "open_claim")
     stack.sim_post(f"/_sim/claims/{sale['claim_id']}/notify")
     ticket_of(stack, sale["pack_id"])
@@ -205,9 +187,8 @@ def test_the_queue_and_a_disputed_claim_in_chromium(stack: Stack, browser, lang,
     page.set_input_files("#files", files=[{"name": "caixa.png", "mimeType": "image/png", "buffer": PNG}])
     page.click("#send")
     page.wait_for_selector("#claimlog .line.respondent .files img", timeout=20_000)
-    shots = ROOT / "results" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"inbox-claim-{lang}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"inbox-claim-{lang}.png"), full_page=True)
     httpx.post(inbox(stack, "api/me"), headers=TOKEN, json={"language": "pt"})
     page.close()
 
